@@ -1,0 +1,45 @@
+# Two commands for a fresh machine with Python 3.11+ and make:
+#   make demo   installs everything into .venv/ and runs the main job on the embedded SQLite database
+#   make test   installs everything into .venv/ and runs lint, type checks and the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+UV     := $(VENV)/bin/uv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.synced
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: install demo test lint pytest lock clean
+
+# uv is bootstrapped with pip from a hash-pinned file, then installs the locked set (uv.lock).
+$(UV): requirements-bootstrap.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-bootstrap.txt
+
+$(STAMP): $(UV) uv.lock pyproject.toml
+	$(UV) sync --frozen --python $(BIN)/python
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/residency demo
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+pytest: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint pytest
+
+# After editing dependencies in pyproject.toml: re-lock and re-pin the bootstrap uv.
+lock: $(UV)
+	$(UV) lock
+	$(BIN)/python tools/pin_bootstrap.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

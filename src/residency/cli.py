@@ -1,0 +1,75 @@
+"""The `residency` command: mounts each domain's commands and turns errors into one line."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+
+import click
+import typer
+from rich.console import Console
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from residency.errors import INTERNAL_ERROR_EXIT, EnvironmentProblem, ResidencyError
+
+app = typer.Typer(
+    name="residency",
+    help="Build and check ACGME-compliant schedules for a residency program.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _mount_domains() -> None:
+    # Imported here so that `residency --help` stays fast and each domain owns its commands.
+    from residency.ops import cli as ops_cli
+
+    ops_cli.register(app)
+
+
+def _one_line(message: str) -> str:
+    return " ".join(str(message).split())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: returns the exit code instead of raising, so tests call it directly."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        result = app(args=args, prog_name="residency", standalone_mode=False)
+    except ResidencyError as exc:
+        err_console.print(f"error: {_one_line(str(exc))}", markup=False)
+        return exc.exit_code
+    except OperationalError as exc:
+        problem = EnvironmentProblem(f"database unavailable: {_one_line(str(exc.orig))}")
+        err_console.print(f"error: {problem}", markup=False)
+        return problem.exit_code
+    except click.exceptions.ClickException as exc:
+        err_console.print(f"error: {_one_line(exc.format_message())}", markup=False)
+        return exc.exit_code
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.exceptions.Abort:
+        err_console.print("aborted", markup=False)
+        return 1
+    except (SQLAlchemyError, Exception) as exc:  # a bug: one line, traceback only on request
+        if os.environ.get("RESIDENCY_DEBUG"):
+            traceback.print_exc()
+        err_console.print(
+            f"internal error: {type(exc).__name__}: {_one_line(str(exc))} "
+            "(set RESIDENCY_DEBUG=1 to see the traceback)",
+            markup=False,
+        )
+        return INTERNAL_ERROR_EXIT
+    return result if isinstance(result, int) else 0
+
+
+def run() -> None:
+    sys.exit(main())
+
+
+_mount_domains()
