@@ -9,9 +9,9 @@ from collections.abc import Sequence
 
 import click
 import typer
-from rich.console import Console
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from residency.console import err_console
 from residency.errors import INTERNAL_ERROR_EXIT, EnvironmentProblem, ResidencyError
 
 app = typer.Typer(
@@ -22,14 +22,14 @@ app = typer.Typer(
     add_completion=False,
 )
 
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
-
 
 def _mount_domains() -> None:
     # Imported here so that `residency --help` stays fast and each domain owns its commands.
     from residency.ops import cli as ops_cli
+    from residency.program import cli as program_cli
 
     ops_cli.register(app)
+    app.add_typer(program_cli.app, name="program")
 
 
 def _one_line(message: str) -> str:

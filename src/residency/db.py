@@ -10,11 +10,11 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from residency.config import get_settings
-from residency.errors import InputError
+from residency.errors import EnvironmentProblem, InputError
 
 
 def redacted(url: str) -> str:
@@ -61,9 +61,30 @@ def get_engine() -> Engine:
     return engine_for(get_settings().database_url)
 
 
+def check_reachable(engine: Engine) -> None:
+    try:
+        with engine.connect():
+            pass
+    except OperationalError as exc:
+        reason = " ".join(str(exc.orig).split())
+        raise EnvironmentProblem(
+            f"cannot connect to the database {redacted(str(engine.url))}: {reason} "
+            "(check RESIDENCY_DATABASE_URL)"
+        ) from None
+
+
 @contextmanager
-def unit_of_work(engine: Engine | None = None) -> Iterator[Session]:
-    """One transaction: committed when the block ends normally, rolled back on any error."""
-    factory = sessionmaker(bind=engine or get_engine(), expire_on_commit=False)
+def unit_of_work(engine: Engine | None = None, *, check_schema: bool = True) -> Iterator[Session]:
+    """One transaction: committed when the block ends normally, rolled back on any error.
+
+    Program data is only touched when the schema is the one this code expects; the check names
+    both revisions and the command that fixes the mismatch."""
+    bound = engine or get_engine()
+    check_reachable(bound)
+    if check_schema:
+        from residency.ops.migrations import require_current_schema  # ops depends on db
+
+        require_current_schema(bound)
+    factory = sessionmaker(bind=bound, expire_on_commit=False)
     with factory() as session, session.begin():
         yield session

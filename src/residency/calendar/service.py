@@ -1,0 +1,95 @@
+"""Academic years in the database: blocks and half-days created idempotently."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from residency.calendar import academic_year as calendar
+from residency.calendar.models import AcademicYear, Block, HalfDay
+from residency.errors import NotFoundError
+from residency.upsert import UpsertResult, upsert_rows
+
+
+def ensure_academic_year(session: Session, year: int, start: date) -> UpsertResult:
+    """Creates (or completes) an academic year with its 13 blocks and 730/731 half-days."""
+    upsert_rows(
+        session,
+        AcademicYear.__table__,
+        [
+            {
+                "year": year,
+                "label": calendar.year_label(start),
+                "start_date": start,
+                "end_date": calendar.year_end(start),
+            }
+        ],
+        key_columns=["year"],
+    )
+    year_id = session.scalar(select(AcademicYear.id).where(AcademicYear.year == year))
+    upsert_rows(
+        session,
+        Block.__table__,
+        [
+            {
+                "academic_year_id": year_id,
+                "number": b.number,
+                "start_date": b.start,
+                "end_date": b.end,
+            }
+            for b in calendar.blocks(start)
+        ],
+        key_columns=["academic_year_id", "number"],
+    )
+    block_ids = dict(
+        session.execute(select(Block.number, Block.id).where(Block.academic_year_id == year_id))
+        .tuples()
+        .all()
+    )
+    return upsert_rows(
+        session,
+        HalfDay.__table__,
+        [
+            {
+                "date": slot.day,
+                "session": slot.session,
+                "block_id": block_ids[slot.block_number],
+                "is_weekend": slot.day.weekday() >= 5,
+                "is_holiday": slot.holiday is not None,
+                "holiday_name": slot.holiday,
+            }
+            for slot in calendar.half_days(start)
+        ],
+        key_columns=["date", "session"],
+    )
+
+
+def academic_year_row(session: Session, year: int) -> AcademicYear:
+    row = session.scalar(select(AcademicYear).where(AcademicYear.year == year))
+    if row is None:
+        raise NotFoundError(
+            f"academic year {year} is not in the database; run `residency seed demo` or "
+            "`residency program import FILE.yaml`"
+        )
+    return row
+
+
+def block_row(session: Session, year: int, number: int) -> Block:
+    calendar.block(date(year, 7, 1), number)  # validates the number with a clear message
+    academic_year = academic_year_row(session, year)
+    found = session.scalar(
+        select(Block).where(Block.academic_year_id == academic_year.id, Block.number == number)
+    )
+    if found is None:
+        raise NotFoundError(f"block {number} of academic year {year} is not in the database")
+    return found
+
+
+def count_half_days(session: Session, year: int) -> int:
+    academic_year = academic_year_row(session, year)
+    counted = session.scalar(
+        select(func.count(HalfDay.id)).join(Block).where(Block.academic_year_id == academic_year.id)
+    )
+    return counted or 0

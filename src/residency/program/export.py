@@ -1,0 +1,142 @@
+"""The database as a program file, in a stable order so that export, import, export is a no-op."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from residency.absences.models import Absence
+from residency.calendar.models import AcademicYear
+from residency.ops.models import SETTINGS_ROW_ID, AppSettings
+from residency.people.models import Person, PersonKind
+from residency.program.schema import (
+    AbsenceEntry,
+    Faculty,
+    FixedRotation,
+    ProgramDocument,
+    ProgramInfo,
+    Resident,
+    Rotation,
+    StaffingBounds,
+    format_shift,
+)
+from residency.rotations.duty_pattern import WEEKDAYS
+from residency.rotations.models import RotationTemplate
+from residency.scheduling.models import AssignmentSource, RotationPlanEntry
+
+
+def export_program(session: Session) -> ProgramDocument:
+    settings = session.get(AppSettings, SETTINGS_ROW_ID)
+    assert settings is not None, "migrations create the settings row"
+    years = list(session.scalars(select(AcademicYear.year).order_by(AcademicYear.year)))
+    people = list(
+        session.scalars(select(Person).options(selectinload(Person.levels)).order_by(Person.key))
+    )
+    return ProgramDocument(
+        program=ProgramInfo(
+            name=settings.program_name or "Unnamed program",
+            academic_year_start=(
+                f"{settings.academic_year_start_month:02d}-{settings.academic_year_start_day:02d}"
+            ),
+            academic_years=years or [],
+            policy=dict(settings.policy),
+        ),
+        residents=[
+            Resident(
+                key=p.key,
+                name=p.name,
+                email=p.email,
+                pgy={level.academic_year: level.pgy for level in p.levels},
+            )
+            for p in people
+            if p.kind == PersonKind.RESIDENT
+        ],
+        faculty=[
+            Faculty(key=p.key, name=p.name, email=p.email, role=p.faculty_role)
+            for p in people
+            if p.kind == PersonKind.FACULTY and p.faculty_role is not None
+        ],
+        rotations=[_rotation(t) for t in _templates(session)],
+        absences=_absences(session),
+        fixed_rotations=_fixed_rotations(session),
+    )
+
+
+def _templates(session: Session) -> list[RotationTemplate]:
+    return list(
+        session.scalars(
+            select(RotationTemplate)
+            .options(selectinload(RotationTemplate.shifts))
+            .order_by(RotationTemplate.abbreviation)
+        )
+    )
+
+
+def _rotation(template: RotationTemplate) -> Rotation:
+    pattern: dict[str, list[str]] = defaultdict(list)
+    for shift in sorted(template.shifts, key=lambda s: (s.weekday, s.start_time)):
+        pattern[WEEKDAYS[shift.weekday]].append(
+            format_shift(shift.start_time, shift.end_time, shift.kind)
+        )
+    return Rotation(
+        abbreviation=template.abbreviation,
+        name=template.name,
+        activity_type=template.activity_type,
+        eligible_pgy=sorted(template.eligible_pgy),
+        residents_per_block=StaffingBounds(
+            min=template.min_residents_per_block, max=template.max_residents_per_block
+        ),
+        residents_per_half_day=StaffingBounds(
+            min=template.min_residents_per_half_day, max=template.max_residents_per_half_day
+        ),
+        requires_supervision=template.requires_supervision,
+        half_block=template.half_block,
+        description=template.description,
+        duty_pattern=dict(pattern),
+    )
+
+
+def _absences(session: Session) -> list[AbsenceEntry]:
+    rows = session.execute(
+        select(Absence, Person.key).join(Person).order_by(Person.key, Absence.start_date)
+    ).tuples()
+    return [
+        AbsenceEntry(
+            person=key,
+            type=a.absence_type,
+            start=a.start_date,
+            end=a.end_date,
+            blocks_scheduling=a.blocks_scheduling,
+            note=a.note,
+        )
+        for a, key in rows
+    ]
+
+
+def _fixed_rotations(session: Session) -> list[FixedRotation]:
+    # Only what people decided: solver output is a schedule, not part of the program description.
+    rows = session.execute(
+        select(RotationPlanEntry, Person.key, RotationTemplate.abbreviation)
+        .join(Person, RotationPlanEntry.person_id == Person.id)
+        .join(RotationTemplate, RotationPlanEntry.rotation_id == RotationTemplate.id)
+        .where(RotationPlanEntry.source != AssignmentSource.SOLVER)
+        .order_by(
+            Person.key,
+            RotationPlanEntry.academic_year,
+            RotationPlanEntry.block_number,
+            RotationPlanEntry.block_half,
+        )
+    ).tuples()
+    return [
+        FixedRotation(
+            person=key,
+            academic_year=e.academic_year,
+            block=e.block_number,
+            half=e.block_half,
+            rotation=abbreviation,
+            locked=e.locked,
+        )
+        for e, key, abbreviation in rows
+    ]

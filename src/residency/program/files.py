@@ -1,0 +1,42 @@
+"""Reading and writing program files (YAML)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from residency.errors import InputError
+from residency.program.schema import ProgramDocument
+from residency.program.validation import parse_document
+
+
+def read_program_file(path: Path) -> ProgramDocument:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read: {exc}") from None
+    try:
+        raw: Any = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        raise InputError(
+            f"{path}:{where} is not valid YAML: {getattr(exc, 'problem', exc)}"
+        ) from None
+    return parse_document(raw, str(path))
+
+
+def dump_program(document: ProgramDocument) -> str:
+    data = document.model_dump(mode="json")
+    for resident in data["residents"]:  # JSON mode made the academic-year keys strings
+        resident["pgy"] = {int(year): pgy for year, pgy in resident["pgy"].items()}
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def write_program_file(path: Path, document: ProgramDocument) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(dump_program(document), encoding="utf-8")

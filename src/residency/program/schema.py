@@ -1,0 +1,156 @@
+"""The program file: the whole description of a residency program in one human-editable YAML
+document (people, rotation templates with duty patterns, absences, fixed rotations, policy).
+Field-level rules live here; rules that relate entries to each other live in validation.py."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from residency.absences.models import AbsenceType
+from residency.people.models import MAX_PGY, MIN_PGY, FacultyRole
+from residency.rotations.duty_pattern import WEEKDAYS, DutyKind
+from residency.rotations.models import ActivityType
+
+Pgy = Annotated[int, Field(ge=MIN_PGY, le=MAX_PGY)]
+Key = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_.-]*$")]
+_SHIFT = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})(?:\s+([a-z_]+))?$")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StaffingBounds(Strict):
+    min: int = Field(0, ge=0)
+    max: int = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _min_not_above_max(self) -> StaffingBounds:
+        if self.min > self.max:
+            raise ValueError(f"min {self.min} is greater than max {self.max}")
+        return self
+
+
+def parse_shift(text: str) -> tuple[time, time, DutyKind]:
+    match = _SHIFT.match(text.strip())
+    if not match:
+        raise ValueError(
+            f"{text!r} is not a shift: write HH:MM-HH:MM, optionally followed by a kind"
+        )
+    h1, m1, h2, m2, kind = match.groups()
+    try:
+        start, end = time(int(h1), int(m1)), time(int(h2), int(m2))
+    except ValueError:
+        raise ValueError(f"{text!r} has a clock time out of range") from None
+    if start == end:
+        raise ValueError(f"{text!r} starts and ends at the same time")
+    try:
+        duty_kind = DutyKind(kind or DutyKind.SHIFT)
+    except ValueError:
+        known = ", ".join(k.value for k in DutyKind)
+        raise ValueError(f"{text!r}: unknown duty kind {kind!r} (one of {known})") from None
+    return start, end, duty_kind
+
+
+def format_shift(start: time, end: time, kind: DutyKind) -> str:
+    text = f"{start:%H:%M}-{end:%H:%M}"
+    return text if kind == DutyKind.SHIFT else f"{text} {kind.value}"
+
+
+class Rotation(Strict):
+    abbreviation: str = Field(min_length=1, max_length=16, pattern=r"^[A-Z0-9][A-Z0-9_-]*$")
+    name: str = Field(min_length=1, max_length=128)
+    activity_type: ActivityType
+    eligible_pgy: list[Pgy] = Field(min_length=1)
+    residents_per_block: StaffingBounds
+    residents_per_half_day: StaffingBounds
+    requires_supervision: bool = False
+    half_block: bool = False
+    description: str = ""
+    # Weekday -> shifts, e.g. {"mon": ["06:00-18:00"], "sat": ["19:00-07:00 in_house_call"]}.
+    duty_pattern: dict[str, list[str]] = Field(default_factory=dict)
+
+    @field_validator("duty_pattern")
+    @classmethod
+    def _valid_pattern(cls, pattern: dict[str, list[str]]) -> dict[str, list[str]]:
+        for weekday, shifts in pattern.items():
+            if weekday not in WEEKDAYS:
+                raise ValueError(f"{weekday!r} is not a weekday (one of {', '.join(WEEKDAYS)})")
+            for shift in shifts:
+                parse_shift(shift)
+        return pattern
+
+
+class Resident(Strict):
+    key: Key
+    name: str = Field(min_length=1, max_length=128)
+    email: str | None = None
+    # Academic year (the calendar year it starts in) -> PGY level that year.
+    pgy: dict[int, Pgy] = Field(min_length=1)
+
+
+class Faculty(Strict):
+    key: Key
+    name: str = Field(min_length=1, max_length=128)
+    email: str | None = None
+    role: FacultyRole
+
+
+class AbsenceEntry(Strict):
+    person: str
+    type: AbsenceType
+    start: date
+    end: date
+    blocks_scheduling: bool = True
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> AbsenceEntry:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+class FixedRotation(Strict):
+    """A rotation-plan entry decided by people, not the solver (e.g. orientation in block 1)."""
+
+    person: str
+    academic_year: int
+    block: int = Field(ge=1, le=13)
+    half: int = Field(0, ge=0, le=2)
+    rotation: str
+    locked: bool = True
+
+
+class ProgramInfo(Strict):
+    name: str = Field(min_length=1, max_length=200)
+    academic_year_start: str = Field("07-01", pattern=r"^\d{2}-\d{2}$")
+    academic_years: list[int] = Field(min_length=1)
+    policy: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("academic_year_start")
+    @classmethod
+    def _real_month_day(cls, value: str) -> str:
+        month, day = (int(part) for part in value.split("-"))
+        try:
+            date(2001, month, day)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a month-day (MM-DD)") from None
+        return value
+
+    def start_month_day(self) -> tuple[int, int]:
+        month, day = self.academic_year_start.split("-")
+        return int(month), int(day)
+
+
+class ProgramDocument(Strict):
+    program: ProgramInfo
+    residents: list[Resident] = Field(default_factory=list)
+    faculty: list[Faculty] = Field(default_factory=list)
+    rotations: list[Rotation] = Field(default_factory=list)
+    absences: list[AbsenceEntry] = Field(default_factory=list)
+    fixed_rotations: list[FixedRotation] = Field(default_factory=list)

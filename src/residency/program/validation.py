@@ -1,0 +1,112 @@
+"""Turning a raw program file into a ProgramDocument, or into one message that names the entry,
+the field and the problem. Nothing is written unless the whole file is valid."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from pydantic import ValidationError
+
+from residency.errors import InputError
+from residency.program.schema import ProgramDocument
+
+_ENTRY_NAMES = ("key", "abbreviation", "person")
+
+
+def _entry_label(raw: Any, loc: tuple[int | str, ...]) -> str:
+    """'residents[3] (r-pgy1-04).pgy.2025' from a pydantic location and the raw data."""
+    parts: list[str] = []
+    node = raw
+    for part in loc:
+        if isinstance(part, int):
+            parts[-1] += f"[{part}]"
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+            name = next(
+                (node[k] for k in _ENTRY_NAMES if isinstance(node, dict) and k in node), None
+            )
+            if name is not None:
+                parts[-1] += f" ({name})"
+        else:
+            parts.append(str(part))
+            node = node.get(part) if isinstance(node, dict) else None
+    return ".".join(parts) or "file"
+
+
+def _describe(error: dict[str, Any]) -> str:
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] in ("missing", "extra_forbidden") or "input" not in error:
+        return message.lower() if error["type"] == "missing" else "unknown field"
+    value = error["input"]
+    shown = repr(value) if not isinstance(value, dict | list) else type(value).__name__
+    return f"{message} (got {shown})"
+
+
+def parse_document(raw: Any, source: str) -> ProgramDocument:
+    if not isinstance(raw, dict):
+        raise InputError(
+            f"{source}: not a program file (expected a mapping with a 'program' entry)"
+        )
+    try:
+        document = ProgramDocument.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
+        raise InputError(
+            f"{source}: {_entry_label(raw, tuple(first['loc']))}: {_describe(dict(first))}{more}"
+        ) from None
+    problems = list(cross_entry_problems(document))
+    if problems:
+        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        raise InputError(f"{source}: {problems[0]}{more}")
+    return document
+
+
+def _duplicates(values: Iterable[str | None]) -> list[str]:
+    return [value for value, count in Counter(v for v in values if v).items() if count > 1]
+
+
+def cross_entry_problems(doc: ProgramDocument) -> Iterable[str]:
+    people = [*doc.residents, *doc.faculty]
+    for key in _duplicates(p.key for p in people):
+        yield f"people: key {key!r} is used by more than one person (keys must be unique)"
+    for email in _duplicates(p.email for p in people):
+        yield f"people: email {email!r} is used by more than one person"
+    for abbreviation in _duplicates(r.abbreviation for r in doc.rotations):
+        yield f"rotations: abbreviation {abbreviation!r} is used by more than one rotation"
+    for name in _duplicates(r.name for r in doc.rotations):
+        yield f"rotations: name {name!r} is used by more than one rotation"
+    keys = {p.key for p in people}
+    for index, absence in enumerate(doc.absences):
+        if absence.person not in keys:
+            yield f"absences[{index}] ({absence.person}).person: no person has key {absence.person!r}"
+    yield from _fixed_rotation_problems(doc)
+
+
+def _fixed_rotation_problems(doc: ProgramDocument) -> Iterable[str]:
+    rotations = {r.abbreviation: r for r in doc.rotations}
+    residents = {r.key: r for r in doc.residents}
+    taken: set[tuple[str, int, int, int]] = set()
+    for index, entry in enumerate(doc.fixed_rotations):
+        label = f"fixed_rotations[{index}] ({entry.person})"
+        rotation = rotations.get(entry.rotation)
+        resident = residents.get(entry.person)
+        if resident is None:
+            yield f"{label}.person: no resident has key {entry.person!r}"
+        elif rotation is None:
+            known = ", ".join(sorted(rotations)) or "none defined"
+            yield f"{label}.rotation: unknown rotation abbreviation {entry.rotation!r} ({known})"
+        elif entry.academic_year not in doc.program.academic_years:
+            yield f"{label}.academic_year: {entry.academic_year} is not in program.academic_years"
+        elif entry.academic_year not in resident.pgy:
+            yield f"{label}: {entry.person} has no PGY level for academic year {entry.academic_year}"
+        elif resident.pgy[entry.academic_year] not in rotation.eligible_pgy:
+            yield (
+                f"{label}.rotation: {entry.rotation} is not open to PGY-"
+                f"{resident.pgy[entry.academic_year]} (eligible: {rotation.eligible_pgy})"
+            )
+        slot = (entry.person, entry.academic_year, entry.block, entry.half)
+        if slot in taken:
+            yield f"{label}: a second rotation for block {entry.block} half {entry.half}"
+        taken.add(slot)

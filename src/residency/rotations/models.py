@@ -1,0 +1,89 @@
+"""Rotation templates, their staffing bounds and their duty patterns."""
+
+from __future__ import annotations
+
+from datetime import time
+from enum import StrEnum
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Time, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from residency.orm import Base, enum_column
+from residency.rotations.duty_pattern import DutyKind, DutyPattern, ShiftSpec
+
+
+class ActivityType(StrEnum):
+    INPATIENT = "inpatient"
+    NIGHT_FLOAT = "night_float"
+    OUTPATIENT = "outpatient"
+    CLINIC = "clinic"
+    CALL = "call"
+    PROCEDURE = "procedure"
+    EDUCATION = "education"
+    ORIENTATION = "orientation"
+    LEAVE = "leave"
+    OFF = "off"
+
+
+class RotationTemplate(Base):
+    __tablename__ = "rotation_templates"
+    __table_args__ = (
+        CheckConstraint(
+            "min_residents_per_block >= 0 AND max_residents_per_block >= min_residents_per_block",
+            name="block_staffing_bounds",
+        ),
+        CheckConstraint(
+            "min_residents_per_half_day >= 0"
+            " AND max_residents_per_half_day >= min_residents_per_half_day",
+            name="half_day_staffing_bounds",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    abbreviation: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(128), unique=True)
+    activity_type: Mapped[ActivityType] = mapped_column(enum_column(ActivityType, "activity_type"))
+    eligible_pgy: Mapped[list[int]] = mapped_column(JSON)
+    min_residents_per_block: Mapped[int] = mapped_column(default=0)
+    max_residents_per_block: Mapped[int]
+    min_residents_per_half_day: Mapped[int] = mapped_column(default=0)
+    max_residents_per_half_day: Mapped[int]
+    requires_supervision: Mapped[bool] = mapped_column(default=False)
+    # Rotations such as night float run for half a block (two weeks) rather than a full one.
+    half_block: Mapped[bool] = mapped_column(default=False)
+    description: Mapped[str] = mapped_column(String(500), default="")
+
+    shifts: Mapped[list[DutyShift]] = relationship(
+        back_populates="template",
+        cascade="all, delete-orphan",
+        order_by="(DutyShift.weekday, DutyShift.start_time)",
+    )
+
+    def duty_pattern(self) -> DutyPattern:
+        return DutyPattern(
+            tuple(ShiftSpec(s.weekday, s.start_time, s.end_time, s.kind) for s in self.shifts)
+        )
+
+
+class DutyShift(Base):
+    """One shift of a template's weekly duty pattern; an end at or before the start ends the
+    next day (a 19:00-07:00 night)."""
+
+    __tablename__ = "duty_shifts"
+    __table_args__ = (
+        UniqueConstraint("template_id", "weekday", "start_time"),
+        CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_0_to_6"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template_id: Mapped[int] = mapped_column(
+        ForeignKey("rotation_templates.id", ondelete="CASCADE")
+    )
+    weekday: Mapped[int]
+    start_time: Mapped[time] = mapped_column(Time)
+    end_time: Mapped[time] = mapped_column(Time)
+    kind: Mapped[DutyKind] = mapped_column(
+        enum_column(DutyKind, "duty_kind"), default=DutyKind.SHIFT
+    )
+
+    template: Mapped[RotationTemplate] = relationship(back_populates="shifts")

@@ -1,0 +1,90 @@
+"""Idempotent writes keyed on real unique constraints, identical on SQLite and PostgreSQL.
+
+Rows are classified against what is stored (created / updated / unchanged) so commands can say
+what they did, then written with INSERT ... ON CONFLICT (key) DO UPDATE, which both engines
+accept only when the key columns carry a unique constraint."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Table, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+_BATCH = 500  # well under SQLite's bound-parameter limit for our widest table
+
+
+@dataclass
+class UpsertResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    written_keys: set[tuple[Any, ...]] = field(default_factory=set, repr=False)
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+    def __iadd__(self, other: UpsertResult) -> UpsertResult:
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.written_keys |= other.written_keys
+        return self
+
+    def mark_updated(self, key: tuple[Any, ...]) -> None:
+        """A row that was unchanged itself but whose dependent rows changed."""
+        if key not in self.written_keys:
+            self.written_keys.add(key)
+            self.unchanged -= 1
+            self.updated += 1
+
+
+def _dialect_insert(session: Session, table: Table) -> Any:
+    name = session.get_bind().dialect.name
+    if name == "postgresql":
+        return postgresql.insert(table)
+    if name == "sqlite":
+        return sqlite.insert(table)
+    raise RuntimeError(f"unsupported database engine {name!r}")
+
+
+def upsert_rows(
+    session: Session,
+    table: Table,
+    rows: Sequence[dict[str, Any]],
+    key_columns: Sequence[str],
+) -> UpsertResult:
+    value_columns = [c for c in rows[0] if c not in key_columns] if rows else []
+    stored = {
+        tuple(row[: len(key_columns)]): tuple(row[len(key_columns) :])
+        for row in session.execute(select(*(table.c[c] for c in (*key_columns, *value_columns))))
+    }
+    result = UpsertResult()
+    to_write = []
+    for row in rows:
+        key = tuple(row[c] for c in key_columns)
+        values = tuple(row[c] for c in value_columns)
+        if key not in stored:
+            result.created += 1
+        elif stored[key] != values:
+            result.updated += 1
+        else:
+            result.unchanged += 1
+            continue
+        to_write.append(row)
+        result.written_keys.add(key)
+    for start in range(0, len(to_write), _BATCH):
+        statement = _dialect_insert(session, table).values(to_write[start : start + _BATCH])
+        update = {c: statement.excluded[c] for c in value_columns}
+        if update:
+            statement = statement.on_conflict_do_update(
+                index_elements=list(key_columns), set_=update
+            )
+        else:
+            statement = statement.on_conflict_do_nothing(index_elements=list(key_columns))
+        session.execute(statement)
+    return result
