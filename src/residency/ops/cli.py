@@ -80,7 +80,8 @@ def demo() -> None:
     print_import_report(report, "Demo program")
     console.print(
         f"\n[bold]{summary.people} people[/bold] ({summary.residents} residents, "
-        f"{summary.faculty} faculty), [bold]{summary.rotation_templates} rotation templates[/bold], "
+        f"{summary.faculty} faculty), "
+        f"[bold]{summary.rotation_templates} rotation templates[/bold], "
         f"[bold]{summary.half_days} half-days[/bold] in academic year "
         f"{summary.academic_year}-{summary.academic_year + 1}, {summary.absences} absences."
     )

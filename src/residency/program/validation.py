@@ -80,7 +80,8 @@ def cross_entry_problems(doc: ProgramDocument) -> Iterable[str]:
     keys = {p.key for p in people}
     for index, absence in enumerate(doc.absences):
         if absence.person not in keys:
-            yield f"absences[{index}] ({absence.person}).person: no person has key {absence.person!r}"
+            label = f"absences[{index}] ({absence.person})"
+            yield f"{label}.person: no person has key {absence.person!r}"
     yield from _fixed_rotation_problems(doc)
 
 
@@ -100,7 +101,7 @@ def _fixed_rotation_problems(doc: ProgramDocument) -> Iterable[str]:
         elif entry.academic_year not in doc.program.academic_years:
             yield f"{label}.academic_year: {entry.academic_year} is not in program.academic_years"
         elif entry.academic_year not in resident.pgy:
-            yield f"{label}: {entry.person} has no PGY level for academic year {entry.academic_year}"
+            yield f"{label}: no PGY level for academic year {entry.academic_year}"
         elif resident.pgy[entry.academic_year] not in rotation.eligible_pgy:
             yield (
                 f"{label}.rotation: {entry.rotation} is not open to PGY-"

@@ -1,12 +1,26 @@
-"""The vocabulary every ACGME rule shares: duty periods in, findings out. Pure Python."""
+"""The vocabulary every ACGME rule shares: duty periods in, findings out. Pure Python.
+
+Times are naive local wall-clock date-times (see docs/compliance.md): a duration is the
+difference of the two wall-clock readings, so a night that crosses a daylight-saving change
+counts the hours printed on the clock, not the hours that physically passed.
+Internally the rules work in whole seconds since 0001-01-01 (`to_seconds`), so every limit
+comparison is exact integer arithmetic (80.0 h/week passes, 80.1 fails).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from residency.rotations.duty_pattern import DutyKind
+
+HOUR = 3600
+DAY = 24 * HOUR
+
+# Every kind except these is active duty: it counts toward 80 h and forms continuous runs.
+# Being reachable at home is not work (home_call_work is); leave is not duty at all.
+PASSIVE_KINDS = frozenset({DutyKind.LEAVE, DutyKind.HOME_CALL})
 
 
 @dataclass(frozen=True, order=True)
@@ -29,4 +43,65 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
-__all__ = ["DutyKind", "DutyPeriod", "Severity"]
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A rule measured on one period, run or gap.
+
+    A rule reports its breaches as findings, and its closest call (which may pass) in the
+    same shape, so a clean report can still say how far each limit was from being reached.
+    """
+
+    rule: str
+    person_id: str
+    period_start: datetime
+    period_end: datetime
+    value: float
+    limit: float
+    severity: Severity
+    citation: str
+    unit: str
+    limit_is_minimum: bool = False
+    note: str = field(default="", compare=False)
+
+    @property
+    def margin(self) -> float:
+        """How far inside the limit the value is; negative when the limit is broken."""
+        return self.value - self.limit if self.limit_is_minimum else self.limit - self.value
+
+    @property
+    def breaks_limit(self) -> bool:
+        return self.value < self.limit if self.limit_is_minimum else self.value > self.limit
+
+
+@dataclass(frozen=True, slots=True)
+class RuleResult:
+    findings: list[Finding]
+    closest: Finding | None  # the measurement nearest its limit, reported as a margin
+
+
+def to_seconds(moment: datetime) -> int:
+    """Wall-clock seconds since 0001-01-01 (naive: no zone, no DST correction)."""
+    return moment.toordinal() * DAY + moment.hour * HOUR + moment.minute * 60 + moment.second
+
+
+def from_seconds(seconds: int) -> datetime:
+    return datetime.fromordinal(seconds // DAY) + timedelta(seconds=seconds % DAY)
+
+
+def day_seconds(day: date) -> int:
+    return day.toordinal() * DAY
+
+
+__all__ = [
+    "DAY",
+    "HOUR",
+    "PASSIVE_KINDS",
+    "DutyKind",
+    "DutyPeriod",
+    "Finding",
+    "RuleResult",
+    "Severity",
+    "day_seconds",
+    "from_seconds",
+    "to_seconds",
+]
