@@ -1,4 +1,4 @@
-"""Copy uv's version and hashes from uv.lock into requirements-bootstrap.txt (run by `make lock`)."""
+"""Copy uv's version and hashes from uv.lock into requirements-bootstrap.txt (`make lock`)."""
 
 import tomllib
 from pathlib import Path

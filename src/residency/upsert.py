@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+
+from residency.orm import Base
 
 _BATCH = 500  # well under SQLite's bound-parameter limit for our widest table
 
@@ -22,7 +24,7 @@ class UpsertResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    written_keys: set[tuple[Any, ...]] = field(default_factory=set, repr=False)
+    written_keys: set[tuple[Any, ...]] = field(default_factory=set, repr=False, compare=False)
 
     @property
     def total(self) -> int:
@@ -54,10 +56,11 @@ def _dialect_insert(session: Session, table: Table) -> Any:
 
 def upsert_rows(
     session: Session,
-    table: Table,
+    model: type[Base],
     rows: Sequence[dict[str, Any]],
     key_columns: Sequence[str],
 ) -> UpsertResult:
+    table = cast(Table, model.__table__)
     value_columns = [c for c in rows[0] if c not in key_columns] if rows else []
     stored = {
         tuple(row[: len(key_columns)]): tuple(row[len(key_columns) :])

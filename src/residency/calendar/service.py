@@ -17,7 +17,7 @@ def ensure_academic_year(session: Session, year: int, start: date) -> UpsertResu
     """Creates (or completes) an academic year with its 13 blocks and 730/731 half-days."""
     upsert_rows(
         session,
-        AcademicYear.__table__,
+        AcademicYear,
         [
             {
                 "year": year,
@@ -31,7 +31,7 @@ def ensure_academic_year(session: Session, year: int, start: date) -> UpsertResu
     year_id = session.scalar(select(AcademicYear.id).where(AcademicYear.year == year))
     upsert_rows(
         session,
-        Block.__table__,
+        Block,
         [
             {
                 "academic_year_id": year_id,
@@ -50,7 +50,7 @@ def ensure_academic_year(session: Session, year: int, start: date) -> UpsertResu
     )
     return upsert_rows(
         session,
-        HalfDay.__table__,
+        HalfDay,
         [
             {
                 "date": slot.day,

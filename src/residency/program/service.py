@@ -79,7 +79,7 @@ def _import_settings(session: Session, doc: ProgramDocument) -> UpsertResult:
 def _import_rotations(session: Session, rotations: list[Rotation]) -> UpsertResult:
     result = upsert_rows(
         session,
-        RotationTemplate.__table__,
+        RotationTemplate,
         [
             {
                 "abbreviation": r.abbreviation,
@@ -153,7 +153,7 @@ def _import_people(session: Session, doc: ProgramDocument) -> UpsertResult:
         }
         for f in doc.faculty
     ]
-    return upsert_rows(session, Person.__table__, rows, key_columns=["key"])
+    return upsert_rows(session, Person, rows, key_columns=["key"])
 
 
 def _import_levels(
@@ -164,9 +164,7 @@ def _import_levels(
         for r in doc.residents
         for year, pgy in sorted(r.pgy.items())
     ]
-    return upsert_rows(
-        session, ResidentLevel.__table__, rows, key_columns=["person_id", "academic_year"]
-    )
+    return upsert_rows(session, ResidentLevel, rows, key_columns=["person_id", "academic_year"])
 
 
 def _import_absences(
@@ -184,7 +182,7 @@ def _import_absences(
         for a in doc.absences
     ]
     return upsert_rows(
-        session, Absence.__table__, rows, key_columns=["person_id", "start_date", "absence_type"]
+        session, Absence, rows, key_columns=["person_id", "start_date", "absence_type"]
     )
 
 
@@ -208,7 +206,7 @@ def _import_fixed_rotations(
     ]
     return upsert_rows(
         session,
-        RotationPlanEntry.__table__,
+        RotationPlanEntry,
         rows,
         key_columns=["person_id", "academic_year", "block_number", "block_half"],
     )

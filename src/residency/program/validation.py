@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from residency.errors import InputError
-from residency.program.schema import ProgramDocument
+from residency.program.schema import Faculty, ProgramDocument, Resident
 
 _ENTRY_NAMES = ("key", "abbreviation", "person")
 
@@ -68,7 +68,7 @@ def _duplicates(values: Iterable[str | None]) -> list[str]:
 
 
 def cross_entry_problems(doc: ProgramDocument) -> Iterable[str]:
-    people = [*doc.residents, *doc.faculty]
+    people: list[Resident | Faculty] = [*doc.residents, *doc.faculty]
     for key in _duplicates(p.key for p in people):
         yield f"people: key {key!r} is used by more than one person (keys must be unique)"
     for email in _duplicates(p.email for p in people):

@@ -1,0 +1,157 @@
+"""Test databases: every database test runs on the embedded SQLite and on the real PostgreSQL.
+
+PostgreSQL is found at RESIDENCY_TEST_POSTGRES_URL (default: postgres@127.0.0.1:5432). When it
+is unreachable, its tests are skipped with a notice, except under CI (CI=true), where that is
+an error: CI must prove both engines."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from residency.config import get_settings
+from residency.db import build_engine, engine_for
+from residency.ops import migrations
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "RESIDENCY_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+BACKENDS = ("sqlite", "postgresql")
+_postgres_problem: str | None = None
+
+
+def _postgres_reachable() -> str | None:
+    try:
+        engine = create_engine(POSTGRES_ADMIN_URL, connect_args={"connect_timeout": 3})
+        with engine.connect():
+            pass
+        engine.dispose()
+    except OperationalError as exc:
+        return " ".join(str(exc.orig).split())
+    return None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global _postgres_problem
+    _postgres_problem = _postgres_reachable()
+    if _postgres_problem and os.environ.get("CI"):
+        raise pytest.UsageError(
+            f"PostgreSQL is unreachable at {make_url(POSTGRES_ADMIN_URL)!s} and CI=true: "
+            f"CI must run every test on PostgreSQL ({_postgres_problem})"
+        )
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if _postgres_problem:
+        return f"PostgreSQL: UNREACHABLE, its tests are skipped ({_postgres_problem})"
+    return f"PostgreSQL: {make_url(POSTGRES_ADMIN_URL)!s} (tests run on SQLite and PostgreSQL)"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _postgres_problem:
+        terminalreporter.write_line(
+            "NOTE: the PostgreSQL half of the suite was SKIPPED (server unreachable); "
+            "only SQLite was tested.",
+            yellow=True,
+            bold=True,
+        )
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    if request.param == "postgresql" and _postgres_problem:
+        pytest.skip(f"PostgreSQL unreachable: {_postgres_problem}")
+    return str(request.param)
+
+
+def _admin() -> Engine:
+    return create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+
+
+def create_postgres_database() -> str:
+    name = f"residency_test_{uuid.uuid4().hex[:12]}"
+    admin = _admin()
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_postgres_database(url: str) -> None:
+    engine_for.cache_clear()  # pooled connections would block the drop
+    name = make_url(url).database
+    admin = _admin()
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def make_empty_db(backend: str, tmp_path: Path) -> Iterator[Callable[[], str]]:
+    """Makes brand-new databases with no schema at all, dropped after the test."""
+    created: list[str] = []
+
+    def make() -> str:
+        if backend == "sqlite":
+            url = f"sqlite:///{tmp_path / f'residency-{len(created)}.db'}"
+        else:
+            url = create_postgres_database()
+        created.append(url)
+        return url
+
+    yield make
+    for url in created:
+        if backend == "postgresql":
+            drop_postgres_database(url)
+
+
+@pytest.fixture
+def empty_db_url(make_empty_db: Callable[[], str]) -> str:
+    return make_empty_db()
+
+
+@pytest.fixture
+def db_url(empty_db_url: str) -> str:
+    """A database migrated to the code's head, as `residency db upgrade` leaves it."""
+    migrations.upgrade(build_engine(empty_db_url))
+    return empty_db_url
+
+
+@pytest.fixture
+def db_engine(db_url: str) -> Iterator[Engine]:
+    engine = build_engine(db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(db_engine: Engine) -> Iterator[Session]:
+    """A session in a transaction the test never commits."""
+    with Session(db_engine) as session, session.begin():
+        yield session
+
+
+@pytest.fixture
+def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[pytest.MonkeyPatch]:
+    """Environment for calling residency.cli.main(): settings re-read for each test."""
+    monkeypatch.chdir(tmp_path)
+    get_settings.cache_clear()
+    engine_for.cache_clear()
+    yield monkeypatch
+    get_settings.cache_clear()
+    engine_for.cache_clear()
+
+
+@pytest.fixture
+def cli_db(cli_env: pytest.MonkeyPatch, db_url: str) -> str:
+    """A migrated database that `residency` commands in this test use."""
+    cli_env.setenv("RESIDENCY_DATABASE_URL", db_url)
+    return db_url
