@@ -26,6 +26,8 @@ def test_demo_seed_counts_and_second_run_creates_nothing(session: Session) -> No
     assert first.counts["people"] == UpsertResult(created=28)
     assert first.counts["rotation templates"].created == 32
     assert first.counts["half-days"].created == 730
+    assert first.counts["curriculum"].created == 47
+    assert first.counts["staffing rules"].created == 2
     second = import_program(session, demo_program())
     assert not second.changed
     assert second.counts["people"] == UpsertResult(unchanged=28)
@@ -97,6 +99,15 @@ def _bad_shift(data: dict) -> None:
     data["rotations"][0]["duty_pattern"]["mon"] = ["25:00-18:00"]
 
 
+def _curriculum_unknown_rotation(data: dict) -> None:
+    data["curriculum"][0]["rotation"] = "NOPE"
+
+
+def _half_block_of_a_whole_block_rotation(data: dict) -> None:
+    fmit = next(c for c in data["curriculum"] if c["rotation"] == "FMIT")
+    fmit["min_blocks"] = 2.5
+
+
 def _unknown_field(data: dict) -> None:
     data["faculty"][0]["favourite_colour"] = "teal"
 
@@ -110,6 +121,11 @@ def _unknown_field(data: dict) -> None:
         (_duplicate_person, "key 'res-pgy1-01' is used by more than one person"),
         (_bad_shift, "rotations[0] (FMIT).duty_pattern: '25:00-18:00' has a clock time out"),
         (_unknown_field, "faculty[0] (fac-01).favourite_colour: unknown field"),
+        (_curriculum_unknown_rotation, "unknown rotation abbreviation 'NOPE'"),
+        (
+            _half_block_of_a_whole_block_rotation,
+            "(PGY-1 FMIT).min_blocks: FMIT runs whole blocks, not halves",
+        ),
     ],
 )
 def test_a_bad_program_file_is_one_line_and_writes_nothing(

@@ -2,7 +2,7 @@
 
 Revision ID: ${up_revision}
 Revises: ${down_revision | comma,n}
-Created: ${create_date}
+Created: ${create_date.strftime("%Y-%m-%d")}
 """
 
 from collections.abc import Sequence

@@ -63,140 +63,42 @@ SENIORS = [2, 3]
 
 # abbreviation, name, activity type, eligible PGY, per block (min, max),
 # per half-day (min, max), supervised, half block, duty pattern
+# fmt: off
 _ROTATIONS: tuple[tuple[Any, ...], ...] = (
-    (
-        "FMIT",
-        "Family Medicine Inpatient Teaching Service",
-        "inpatient",
-        ALL,
-        (2, 4),
-        (2, 4),
-        True,
-        False,
-        _WARD,
-    ),
+    ("FMIT", "Family Medicine Inpatient Teaching Service", "inpatient", ALL, (2, 4), (2, 4), True, False, _WARD),
     ("FMIT-NF", "FMIT Night Float", "night_float", ALL, (1, 1), (0, 1), True, True, _NIGHTS),
     ("NF", "Night Float", "night_float", SENIORS, (0, 1), (0, 1), True, True, _NIGHTS),
     ("PC", "Post-Call Recovery", "off", ALL, (0, 18), (0, 18), False, False, {}),
     ("CC", "Continuity Clinic", "clinic", ALL, (0, 18), (0, 6), True, False, _OUTPATIENT),
     ("FMC", "Family Medicine Clinic", "outpatient", ALL, (0, 4), (0, 4), True, False, _OUTPATIENT),
-    (
-        "LD",
-        "Labor and Delivery",
-        "inpatient",
-        ALL,
-        (1, 2),
-        (0, 2),
-        True,
-        False,
-        _days(("mon", "tue", "wed", "thu", "fri", "sat"), "07:00-19:00"),
-    ),
-    (
-        "LD-NF",
-        "Labor and Delivery Night Float",
-        "night_float",
-        SENIORS,
-        (0, 1),
-        (0, 1),
-        True,
-        True,
-        _NIGHTS,
-    ),
-    (
-        "PEDW",
-        "Pediatrics Ward",
-        "inpatient",
-        ALL,
-        (1, 2),
-        (0, 2),
-        True,
-        False,
-        _days(("mon", "tue", "wed", "thu", "fri", "sat"), "06:30-18:00"),
-    ),
-    (
-        "NBN",
-        "Newborn Nursery",
-        "inpatient",
-        [1, 2],
-        (0, 1),
-        (0, 1),
-        True,
-        False,
-        {**_days(WEEKDAYS_MON_FRI, "07:00-16:00"), "sat": ["07:00-12:00"]},
-    ),
+    ("LD", "Labor and Delivery", "inpatient", ALL, (1, 2), (0, 2), True, False, _days(("mon", "tue", "wed", "thu", "fri", "sat"), "07:00-19:00")),
+    ("LD-NF", "Labor and Delivery Night Float", "night_float", SENIORS, (0, 1), (0, 1), True, True, _NIGHTS),
+    ("PEDW", "Pediatrics Ward", "inpatient", ALL, (1, 2), (0, 2), True, False, _days(("mon", "tue", "wed", "thu", "fri", "sat"), "06:30-18:00")),
+    ("NBN", "Newborn Nursery", "inpatient", [1, 2], (0, 1), (0, 1), True, False, {**_days(WEEKDAYS_MON_FRI, "07:00-16:00"), "sat": ["07:00-12:00"]}),
     ("PEDC", "Pediatrics Clinic", "outpatient", ALL, (0, 2), (0, 2), True, False, _OUTPATIENT),
     ("ICU", "Intensive Care Unit", "inpatient", ALL, (0, 2), (0, 2), True, False, _WARD),
-    (
-        "EM",
-        "Emergency Medicine",
-        "outpatient",
-        ALL,
-        (0, 2),
-        (0, 2),
-        True,
-        False,
-        _days(("mon", "wed", "thu", "sat", "sun"), "07:00-19:00"),
-    ),
+    ("EM", "Emergency Medicine", "outpatient", ALL, (0, 2), (0, 2), True, False, _days(("mon", "wed", "thu", "sat", "sun"), "07:00-19:00")),
     ("IM", "Internal Medicine Ward", "inpatient", [1, 2], (0, 2), (0, 2), True, False, _WARD),
-    (
-        "SURG",
-        "General Surgery",
-        "inpatient",
-        [1, 2],
-        (0, 1),
-        (0, 1),
-        True,
-        False,
-        {**_days(WEEKDAYS_MON_FRI, "05:30-17:30"), "sat": ["06:00-12:00"]},
-    ),
+    ("SURG", "General Surgery", "inpatient", [1, 2], (0, 1), (0, 1), True, False, {**_days(WEEKDAYS_MON_FRI, "05:30-17:30"), "sat": ["06:00-12:00"]}),
     ("SM", "Sports Medicine", "outpatient", ALL, (0, 2), (0, 2), True, False, _OUTPATIENT),
     ("GERI", "Geriatrics", "outpatient", SENIORS, (0, 2), (0, 2), True, False, _OUTPATIENT),
     ("BH", "Behavioral Health", "outpatient", ALL, (0, 2), (0, 2), True, False, _OUTPATIENT),
     ("PROC", "Procedures", "procedure", ALL, (0, 2), (0, 2), True, False, _OUTPATIENT),
     ("RES", "Research", "education", SENIORS, (0, 2), (0, 2), False, False, _OUTPATIENT),
     ("ELEC", "Elective", "outpatient", SENIORS, (0, 4), (0, 4), True, False, _OUTPATIENT),
-    (
-        "DID",
-        "Didactics",
-        "education",
-        ALL,
-        (0, 18),
-        (0, 18),
-        False,
-        False,
-        {"wed": ["13:00-17:00"]},
-    ),
-    (
-        "ORI",
-        "Orientation",
-        "orientation",
-        [1],
-        (0, 6),
-        (0, 6),
-        True,
-        False,
-        _days(WEEKDAYS_MON_FRI, "08:00-17:00"),
-    ),
+    ("DID", "Didactics", "education", ALL, (0, 18), (0, 18), False, False, {"wed": ["13:00-17:00"]}),
+    ("ORI", "Orientation", "orientation", [1], (0, 6), (0, 6), True, True, _days(WEEKDAYS_MON_FRI, "08:00-17:00")),
     ("VAC", "Vacation", "leave", ALL, (0, 18), (0, 18), False, False, {}),
     ("GYN", "Gynecology", "outpatient", ALL, (0, 2), (0, 2), True, False, _OUTPATIENT),
     ("DERM", "Dermatology", "outpatient", SENIORS, (0, 1), (0, 1), True, False, _OUTPATIENT),
     ("CARD", "Cardiology", "outpatient", SENIORS, (0, 1), (0, 1), True, False, _OUTPATIENT),
     ("ENT", "Otolaryngology", "outpatient", SENIORS, (0, 1), (0, 1), True, False, _OUTPATIENT),
     ("COMM", "Community Medicine", "outpatient", ALL, (0, 2), (0, 2), True, False, _OUTPATIENT),
-    (
-        "PALL",
-        "Hospice and Palliative Care",
-        "outpatient",
-        SENIORS,
-        (0, 1),
-        (0, 1),
-        True,
-        False,
-        _OUTPATIENT,
-    ),
+    ("PALL", "Hospice and Palliative Care", "outpatient", SENIORS, (0, 1), (0, 1), True, False, _OUTPATIENT),
     ("CALL", "In-House Overnight Call", "call", ALL, (0, 18), (0, 1), True, False, _CALL),
     ("OFF", "Day Off", "off", ALL, (0, 18), (0, 18), False, False, {}),
 )
+# fmt: on
 
 POLICY: dict[str, Any] = {
     # Program policy, not ACGME (shared/ACGME.md, "Program policy defaults").
@@ -218,6 +120,39 @@ POLICY: dict[str, Any] = {
         "inverted_fourth_wednesday": True,
     },
 }
+
+
+# Blocks of each rotation per PGY level over the year: (min, max); 0.5 is a two-week half.
+# Rotations a level has no entry for are not planned for it. Minimums leave room for leave:
+# PGY-2 minimums add up to 8 blocks, so a resident deployed for three and a half still fits.
+# fmt: off
+CURRICULUM: dict[int, dict[str, tuple[float, float]]] = {
+    1: {"ORI": (0.5, 0.5), "FMIT": (3, 4), "FMIT-NF": (0.5, 1), "LD": (1, 1), "PEDW": (1, 1),
+        "NBN": (1, 1), "IM": (1, 1), "SURG": (1, 1), "EM": (1, 1), "ICU": (0, 1), "FMC": (1, 2),
+        "BH": (0, 1), "PEDC": (0, 1)},
+    2: {"FMIT": (2, 3), "FMIT-NF": (0.5, 1), "NF": (0.5, 1), "LD": (1, 1), "LD-NF": (0, 1),
+        "PEDW": (1, 1), "PEDC": (1, 1), "ICU": (1, 1), "EM": (1, 1), "SM": (0, 1), "GERI": (0, 1),
+        "GYN": (0, 1), "CARD": (0, 1), "DERM": (0, 1), "ELEC": (0, 2), "COMM": (0, 1)},
+    3: {"FMIT": (2, 3), "FMIT-NF": (0.5, 1), "NF": (0.5, 1), "FMC": (1, 2), "SM": (0, 1),
+        "GERI": (0, 1), "BH": (1, 1), "PROC": (1, 1), "RES": (0, 1), "ELEC": (2, 4),
+        "ENT": (0, 1), "DERM": (0, 1), "PALL": (1, 1), "COMM": (1, 1), "GYN": (0, 1),
+        "LD": (0, 1), "PEDW": (0, 1), "CARD": (0, 1)},
+}
+# fmt: on
+
+# The teaching service needs an intern and a senior every block (beyond its 2-4 headcount).
+STAFFING_RULES = (
+    {"rotation": "FMIT", "min_pgy": 1, "max_pgy": 1, "min_residents": 1},
+    {"rotation": "FMIT", "min_pgy": 2, "max_pgy": 10, "min_residents": 1},
+)
+
+
+def _curriculum() -> list[dict[str, Any]]:
+    return [
+        {"pgy": pgy, "rotation": rotation, "min_blocks": low, "max_blocks": high}
+        for pgy, rotations in CURRICULUM.items()
+        for rotation, (low, high) in rotations.items()
+    ]
 
 
 def _resident_key(pgy: int, number: int) -> str:
@@ -311,5 +246,7 @@ def demo_program() -> ProgramDocument:
             "rotations": _rotations(),
             "absences": _absences(),
             "fixed_rotations": _fixed_rotations(),
+            "curriculum": _curriculum(),
+            "staffing_rules": list(STAFFING_RULES),
         }
     )

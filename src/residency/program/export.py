@@ -13,6 +13,7 @@ from residency.ops.models import SETTINGS_ROW_ID, AppSettings
 from residency.people.models import Person, PersonKind
 from residency.program.schema import (
     AbsenceEntry,
+    CurriculumEntry,
     Faculty,
     FixedRotation,
     ProgramDocument,
@@ -20,10 +21,11 @@ from residency.program.schema import (
     Resident,
     Rotation,
     StaffingBounds,
+    StaffingRuleEntry,
     format_shift,
 )
 from residency.rotations.duty_pattern import WEEKDAYS
-from residency.rotations.models import RotationTemplate
+from residency.rotations.models import CurriculumRequirement, RotationTemplate, StaffingRule
 from residency.scheduling.models import AssignmentSource, RotationPlanEntry
 
 
@@ -61,6 +63,8 @@ def export_program(session: Session) -> ProgramDocument:
         rotations=[_rotation(t) for t in _templates(session)],
         absences=_absences(session),
         fixed_rotations=_fixed_rotations(session),
+        curriculum=_curriculum(session),
+        staffing_rules=_staffing_rules(session),
     )
 
 
@@ -139,4 +143,38 @@ def _fixed_rotations(session: Session) -> list[FixedRotation]:
             locked=e.locked,
         )
         for e, key, abbreviation in rows
+    ]
+
+
+def _curriculum(session: Session) -> list[CurriculumEntry]:
+    rows = session.execute(
+        select(CurriculumRequirement, RotationTemplate.abbreviation)
+        .join(RotationTemplate)
+        .order_by(CurriculumRequirement.pgy, RotationTemplate.abbreviation)
+    ).tuples()
+    return [
+        CurriculumEntry(
+            pgy=c.pgy,
+            rotation=abbreviation,
+            min_blocks=c.min_half_blocks / 2,
+            max_blocks=c.max_half_blocks / 2,
+        )
+        for c, abbreviation in rows
+    ]
+
+
+def _staffing_rules(session: Session) -> list[StaffingRuleEntry]:
+    rows = session.execute(
+        select(StaffingRule, RotationTemplate.abbreviation)
+        .join(RotationTemplate)
+        .order_by(RotationTemplate.abbreviation, StaffingRule.min_pgy, StaffingRule.max_pgy)
+    ).tuples()
+    return [
+        StaffingRuleEntry(
+            rotation=abbreviation,
+            min_pgy=r.min_pgy,
+            max_pgy=r.max_pgy,
+            min_residents=r.min_residents,
+        )
+        for r, abbreviation in rows
     ]

@@ -126,6 +126,47 @@ class FixedRotation(Strict):
     locked: bool = True
 
 
+def _half_blocks(value: float) -> float:
+    if value * 2 != int(value * 2):
+        raise ValueError(f"{value} is not a whole number of half-blocks (use steps of 0.5)")
+    return value
+
+
+Blocks = Annotated[float, Field(ge=0, le=13)]
+
+
+class CurriculumEntry(Strict):
+    """How many blocks of a rotation a PGY level does in a year (0.5 = a two-week half)."""
+
+    pgy: Pgy
+    rotation: str
+    min_blocks: Blocks = 0
+    max_blocks: Blocks
+
+    _whole_halves = field_validator("min_blocks", "max_blocks")(_half_blocks)
+
+    @model_validator(mode="after")
+    def _min_not_above_max(self) -> CurriculumEntry:
+        if self.min_blocks > self.max_blocks:
+            raise ValueError(f"min_blocks {self.min_blocks} is greater than max_blocks")
+        return self
+
+
+class StaffingRuleEntry(Strict):
+    """A service's minimum by level in every block, e.g. FMIT: one PGY-1, one PGY-2 or above."""
+
+    rotation: str
+    min_pgy: Pgy = 1
+    max_pgy: Pgy = 10
+    min_residents: int = Field(ge=1)
+
+    @model_validator(mode="after")
+    def _levels_in_order(self) -> StaffingRuleEntry:
+        if self.min_pgy > self.max_pgy:
+            raise ValueError(f"min_pgy {self.min_pgy} is greater than max_pgy {self.max_pgy}")
+        return self
+
+
 class ProgramInfo(Strict):
     name: str = Field(min_length=1, max_length=200)
     academic_year_start: str = Field("07-01", pattern=r"^\d{2}-\d{2}$")
@@ -154,3 +195,5 @@ class ProgramDocument(Strict):
     rotations: list[Rotation] = Field(default_factory=list)
     absences: list[AbsenceEntry] = Field(default_factory=list)
     fixed_rotations: list[FixedRotation] = Field(default_factory=list)
+    curriculum: list[CurriculumEntry] = Field(default_factory=list)
+    staffing_rules: list[StaffingRuleEntry] = Field(default_factory=list)

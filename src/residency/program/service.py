@@ -20,7 +20,12 @@ from residency.ops.models import SETTINGS_ROW_ID, AppSettings
 from residency.people.models import Person, PersonKind, ResidentLevel
 from residency.program.schema import ProgramDocument, Rotation, parse_shift
 from residency.rotations.duty_pattern import WEEKDAYS
-from residency.rotations.models import DutyShift, RotationTemplate
+from residency.rotations.models import (
+    CurriculumRequirement,
+    DutyShift,
+    RotationTemplate,
+    StaffingRule,
+)
 from residency.scheduling.models import AssignmentSource, RotationPlanEntry
 from residency.upsert import UpsertResult, upsert_rows
 
@@ -49,6 +54,8 @@ def import_program(session: Session, doc: ProgramDocument) -> ImportReport:
         report.counts["PGY levels"] = _import_levels(session, doc, person_ids)
         report.counts["absences"] = _import_absences(session, doc, person_ids)
         report.counts["fixed rotations"] = _import_fixed_rotations(session, doc, person_ids)
+        report.counts["curriculum"] = _import_curriculum(session, doc)
+        report.counts["staffing rules"] = _import_staffing_rules(session, doc)
         session.flush()
     except IntegrityError as exc:
         # The file is internally consistent (validation.py) but clashes with stored entries,
@@ -98,9 +105,7 @@ def _import_rotations(session: Session, rotations: list[Rotation]) -> UpsertResu
         ],
         key_columns=["abbreviation"],
     )
-    ids = dict(
-        session.execute(select(RotationTemplate.abbreviation, RotationTemplate.id)).tuples().all()
-    )
+    ids = _rotation_ids(session)
     for rotation in rotations:
         if _replace_shifts(session, ids[rotation.abbreviation], rotation):
             result.mark_updated((rotation.abbreviation,))
@@ -189,9 +194,7 @@ def _import_absences(
 def _import_fixed_rotations(
     session: Session, doc: ProgramDocument, person_ids: dict[str, int]
 ) -> UpsertResult:
-    rotation_ids = dict(
-        session.execute(select(RotationTemplate.abbreviation, RotationTemplate.id)).tuples().all()
-    )
+    rotation_ids = _rotation_ids(session)
     rows = [
         {
             "person_id": person_ids[f.person],
@@ -209,4 +212,40 @@ def _import_fixed_rotations(
         RotationPlanEntry,
         rows,
         key_columns=["person_id", "academic_year", "block_number", "block_half"],
+    )
+
+
+def _rotation_ids(session: Session) -> dict[str, int]:
+    return dict(
+        session.execute(select(RotationTemplate.abbreviation, RotationTemplate.id)).tuples().all()
+    )
+
+
+def _import_curriculum(session: Session, doc: ProgramDocument) -> UpsertResult:
+    rotation_ids = _rotation_ids(session)
+    rows = [
+        {
+            "pgy": c.pgy,
+            "rotation_id": rotation_ids[c.rotation],
+            "min_half_blocks": round(c.min_blocks * 2),
+            "max_half_blocks": round(c.max_blocks * 2),
+        }
+        for c in doc.curriculum
+    ]
+    return upsert_rows(session, CurriculumRequirement, rows, key_columns=["pgy", "rotation_id"])
+
+
+def _import_staffing_rules(session: Session, doc: ProgramDocument) -> UpsertResult:
+    rotation_ids = _rotation_ids(session)
+    rows = [
+        {
+            "rotation_id": rotation_ids[r.rotation],
+            "min_pgy": r.min_pgy,
+            "max_pgy": r.max_pgy,
+            "min_residents": r.min_residents,
+        }
+        for r in doc.staffing_rules
+    ]
+    return upsert_rows(
+        session, StaffingRule, rows, key_columns=["rotation_id", "min_pgy", "max_pgy"]
     )

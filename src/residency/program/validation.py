@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from residency.errors import InputError
 from residency.program.schema import Faculty, ProgramDocument, Resident
 
-_ENTRY_NAMES = ("key", "abbreviation", "person")
+_ENTRY_NAMES = ("key", "abbreviation", "person", "rotation")
 
 
 def _entry_label(raw: Any, loc: tuple[int | str, ...]) -> str:
@@ -83,6 +83,31 @@ def cross_entry_problems(doc: ProgramDocument) -> Iterable[str]:
             label = f"absences[{index}] ({absence.person})"
             yield f"{label}.person: no person has key {absence.person!r}"
     yield from _fixed_rotation_problems(doc)
+    yield from _curriculum_problems(doc)
+
+
+def _curriculum_problems(doc: ProgramDocument) -> Iterable[str]:
+    rotations = {r.abbreviation: r for r in doc.rotations}
+    known = ", ".join(sorted(rotations)) or "none defined"
+    seen: set[tuple[int, str]] = set()
+    for index, entry in enumerate(doc.curriculum):
+        label = f"curriculum[{index}] (PGY-{entry.pgy} {entry.rotation})"
+        rotation = rotations.get(entry.rotation)
+        if rotation is None:
+            yield f"{label}.rotation: unknown rotation abbreviation {entry.rotation!r} ({known})"
+        elif entry.pgy not in rotation.eligible_pgy and entry.max_blocks > 0:
+            yield f"{label}: {entry.rotation} is not open to PGY-{entry.pgy}"
+        elif not rotation.half_block and entry.min_blocks != int(entry.min_blocks):
+            yield f"{label}.min_blocks: {entry.rotation} runs whole blocks, not halves"
+        if (entry.pgy, entry.rotation) in seen:
+            yield f"{label}: a second requirement for the same level and rotation"
+        seen.add((entry.pgy, entry.rotation))
+    for index, rule in enumerate(doc.staffing_rules):
+        if rule.rotation not in rotations:
+            yield (
+                f"staffing_rules[{index}] ({rule.rotation}).rotation: unknown rotation "
+                f"abbreviation {rule.rotation!r} ({known})"
+            )
 
 
 def _fixed_rotation_problems(doc: ProgramDocument) -> Iterable[str]:

@@ -87,3 +87,47 @@ class DutyShift(Base):
     )
 
     template: Mapped[RotationTemplate] = relationship(back_populates="shifts")
+
+
+class CurriculumRequirement(Base):
+    """How much of a rotation a PGY level must (and may) do in an academic year. Counted in
+    half-blocks so that two-week rotations are exact: 3 = one and a half blocks."""
+
+    __tablename__ = "curriculum_requirements"
+    __table_args__ = (
+        UniqueConstraint("pgy", "rotation_id"),
+        CheckConstraint(
+            "min_half_blocks >= 0 AND max_half_blocks >= min_half_blocks AND max_half_blocks <= 26",
+            name="half_block_bounds",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pgy: Mapped[int]
+    rotation_id: Mapped[int] = mapped_column(
+        ForeignKey("rotation_templates.id", ondelete="CASCADE")
+    )
+    min_half_blocks: Mapped[int]
+    max_half_blocks: Mapped[int]
+
+    rotation: Mapped[RotationTemplate] = relationship()
+
+
+class StaffingRule(Base):
+    """A service's minimum by level, every block: e.g. FMIT needs one PGY-1 and one senior."""
+
+    __tablename__ = "staffing_rules"
+    __table_args__ = (
+        UniqueConstraint("rotation_id", "min_pgy", "max_pgy"),
+        CheckConstraint("min_pgy <= max_pgy AND min_residents >= 1", name="sensible_rule"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rotation_id: Mapped[int] = mapped_column(
+        ForeignKey("rotation_templates.id", ondelete="CASCADE")
+    )
+    min_pgy: Mapped[int]
+    max_pgy: Mapped[int]
+    min_residents: Mapped[int]
+
+    rotation: Mapped[RotationTemplate] = relationship()
