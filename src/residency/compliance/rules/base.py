@@ -17,6 +17,8 @@ from residency.rotations.duty_pattern import DutyKind
 
 HOUR = 3600
 DAY = 24 * HOUR
+EPOCH = datetime(1, 1, 1)  # ordinal 1
+SECOND = timedelta(seconds=1)
 
 # Every kind except these is active duty: it counts toward 80 h and forms continuous runs.
 # Being reachable at home is not work (home_call_work is); leave is not duty at all.
@@ -80,8 +82,9 @@ class RuleResult:
 
 
 def to_seconds(moment: datetime) -> int:
-    """Wall-clock seconds since 0001-01-01 (naive: no zone, no DST correction)."""
-    return moment.toordinal() * DAY + moment.hour * HOUR + moment.minute * 60 + moment.second
+    """Wall-clock seconds counted so that seconds // DAY is the date's ordinal (naive: no
+    zone, no DST correction; the difference of two readings is the clock difference)."""
+    return (moment - EPOCH) // SECOND + DAY
 
 
 def from_seconds(seconds: int) -> datetime:
@@ -94,8 +97,10 @@ def day_seconds(day: date) -> int:
 
 __all__ = [
     "DAY",
+    "EPOCH",
     "HOUR",
     "PASSIVE_KINDS",
+    "SECOND",
     "DutyKind",
     "DutyPeriod",
     "Finding",

@@ -1,0 +1,103 @@
+"""`residency compliance check`: ACGME work-hour check of a duty CSV or a stored block.
+
+Exit 0 when nothing is violated (warnings allowed), 1 on a violation, 2 on bad input.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from residency.compliance.csv_io import read_duty_csv, read_periods_csv
+from residency.compliance.report import render_text, to_json
+from residency.compliance.rules.averaging import AcademicCalendar, AveragingMode
+from residency.compliance.rules.base import DutyPeriod
+from residency.compliance.validator import CheckOptions, check_duty
+from residency.errors import InputError
+
+app = typer.Typer(
+    help="Check schedules and logged hours against the ACGME work-hour rules.",
+    no_args_is_help=True,
+)
+
+REPORT_WIDTH_WHEN_PIPED = 160
+
+
+@app.command("check")
+def check(
+    file: Path | None = typer.Argument(
+        None, help="Duty periods CSV: person_id,pgy,start,end,kind (local times, no zone)."
+    ),
+    academic_year_start: str | None = typer.Option(
+        None, help="First day of the academic year, e.g. 2025-07-01 (default July 1)."
+    ),
+    periods: Path | None = typer.Option(
+        None, help="Rotation periods CSV: person_id,start_date,end_date (end inclusive)."
+    ),
+    mode: AveragingMode = typer.Option(
+        AveragingMode.BLOCK, help="block: by rotation/block (the rule); rolling: stricter."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print findings as JSON."),
+    block: int | None = typer.Option(
+        None, min=1, max=13, help="Check the schedule stored for this block instead of a file."
+    ),
+    academic_year: int | None = typer.Option(
+        None, help="With --block: the academic year by its starting calendar year."
+    ),
+    top: int = typer.Option(20, min=1, help="Person-period rows to show, worst first."),
+) -> None:
+    """Check duty periods against the ACGME rules; exit 1 when any rule is violated."""
+    calendar = _calendar(academic_year_start)
+    duty = _load(file, block, academic_year, calendar)
+    rotations = read_periods_csv(periods) if periods is not None else {}
+    result = check_duty(duty, CheckOptions(mode=mode, calendar=calendar, rotations=rotations))
+    if as_json:
+        sys.stdout.write(json.dumps(to_json(result), indent=2) + "\n")
+    else:
+        width = None if sys.stdout.isatty() else REPORT_WIDTH_WHEN_PIPED
+        render_text(result, Console(width=width, highlight=False), top=top)
+    if result.violations:
+        raise typer.Exit(1)
+
+
+def _calendar(academic_year_start: str | None) -> AcademicCalendar:
+    if academic_year_start is None:
+        return AcademicCalendar()
+    try:
+        start = date.fromisoformat(academic_year_start)
+    except ValueError:
+        raise InputError(
+            f"--academic-year-start {academic_year_start!r} is not a date like 2025-07-01"
+        ) from None
+    if (start.month, start.day) == (2, 29):
+        raise InputError("--academic-year-start cannot be February 29 (it must recur every year)")
+    return AcademicCalendar(start.month, start.day)
+
+
+def _load(
+    file: Path | None, block: int | None, academic_year: int | None, calendar: AcademicCalendar
+) -> list[DutyPeriod]:
+    if (file is None) == (block is None):
+        raise InputError("give either a duty CSV FILE or --block N (not both, not neither)")
+    if file is not None:
+        if academic_year is not None:
+            raise InputError("--academic-year goes with --block, not with a FILE")
+        return read_duty_csv(file)
+    assert block is not None
+    year = academic_year if academic_year is not None else calendar.year_start(date.today()).year
+    return _stored_block(year, block)
+
+
+def _stored_block(academic_year: int, block: int) -> list[DutyPeriod]:
+    # Imported here: checking a file must not need the database.
+    from residency.compliance import service  # type: ignore[attr-defined,unused-ignore]
+    from residency.db import unit_of_work
+
+    with unit_of_work() as session:
+        periods: list[DutyPeriod] = service.duty_periods_for_block(session, academic_year, block)
+    return periods
