@@ -1,0 +1,78 @@
+"""What every constraint is: a stable name, hard or soft (with a weight), a reason, its CP-SAT
+encoding (`add_to`), a plain-Python check (`violations`) and its own micro-problem on which it
+must change the answer (`micro_problem`, used by `deep_verify` and the tests)."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, ClassVar
+
+from residency.scheduling.engine.model import ModelVars, RuleModel
+from residency.scheduling.engine.problem import Problem
+from residency.scheduling.engine.results import Schedule
+
+
+@dataclass(frozen=True)
+class Activation:
+    """What `add_to` did: a note for people and, for a soft rule, its penalty expression."""
+
+    note: str
+    active: bool = True
+    penalty: Any = None  # linear expression in penalty units; the objective multiplies weight
+
+    @classmethod
+    def inactive(cls, why: str) -> Activation:
+        return cls(f"inactive: {why}", active=False)
+
+
+@dataclass(frozen=True)
+class Violation:
+    constraint: str
+    detail: str
+    person_id: str | None = None
+    day: date | None = None
+    amount: int = 1  # penalty units, for soft rules
+
+
+class Constraint(ABC):
+    name: ClassVar[str]
+    hard: ClassVar[bool]
+    weight: ClassVar[int] = 0  # soft rules only: cost of one penalty unit
+    reason: ClassVar[str]
+
+    @abstractmethod
+    def add_to(self, model: RuleModel, vars: ModelVars, problem: Problem) -> Activation: ...
+
+    @abstractmethod
+    def violations(self, schedule: Schedule) -> list[Violation]: ...
+
+    @abstractmethod
+    def micro_problem(self) -> Problem: ...
+
+    def cost(self, schedule: Schedule) -> int:
+        return sum(v.amount for v in self.violations(schedule)) * self.weight
+
+    def violation(
+        self, detail: str, person_id: str | None = None, day: date | None = None, amount: int = 1
+    ) -> Violation:
+        return Violation(self.name, detail, person_id, day, amount)
+
+    def describe(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "hard": self.hard,
+            "weight": self.weight if not self.hard else None,
+            "reason": self.reason,
+        }
+
+
+def added(model: RuleModel, what: str, idle: str) -> Activation:
+    """Report how many constraints a rule added, or say why it had nothing to act on."""
+    if model.added == 0 and model.boundary_conflicts == 0:
+        return Activation.inactive(idle)
+    note = f"{model.added} {what}"
+    if model.boundary_conflicts:
+        note += f"; {model.boundary_conflicts} already broken by duty before the block"
+    return Activation(note)

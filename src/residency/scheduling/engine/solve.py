@@ -1,0 +1,155 @@
+"""Solve a Problem with CP-SAT and hand back a plain Solution.
+
+`solution = solve(problem, SolveParams(time_limit_s=30))`. On infeasibility the model is built
+again with one enabling literal per hard rule and solved under those assumptions; CP-SAT's
+sufficient assumptions name the rules that cannot all hold together.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from residency.scheduling.engine.constraints.base import Constraint
+from residency.scheduling.engine.items import CallKey, FmitKey, SlotKey
+from residency.scheduling.engine.model import BuiltModel, build_model
+from residency.scheduling.engine.problem import Assignment, CallAssignment, FmitWeek, Problem
+from residency.scheduling.engine.results import (
+    Schedule,
+    Solution,
+    SolveMode,
+    SolveParams,
+    differences,
+)
+from residency.scheduling.engine.validation import ProblemError
+
+TRIAL_LIMIT_S = 2.0
+
+
+def solve(
+    problem: Problem,
+    params: SolveParams | None = None,
+    constraints: Sequence[Constraint] | None = None,
+) -> Solution:
+    from residency.scheduling.engine.constraints.registry import REGISTRY
+
+    params = params or SolveParams()
+    rules = REGISTRY if constraints is None else constraints
+    if params.mode == SolveMode.REPAIR and problem.previous is None:
+        raise ProblemError("mode repair needs the previous schedule (problem.previous)")
+    started = time.monotonic()
+    built = build_model(problem, rules)
+    solver = _solver(params)
+    status = solver.status_name(solver.solve(built.cp))
+    if status in ("OPTIMAL", "FEASIBLE"):
+        return _solution(problem, built, solver, status, time.monotonic() - started)
+    conflicting: tuple[str, ...] = ()
+    if status == "INFEASIBLE":
+        conflicting = explain_infeasibility(problem, rules, params)
+    return Solution(
+        status=status,
+        wall_s=time.monotonic() - started,
+        notes=_notes(built),
+        conflicting=conflicting,
+        model_size=_model_size(built),
+    )
+
+
+def explain_infeasibility(
+    problem: Problem, rules: Sequence[Constraint], params: SolveParams
+) -> tuple[str, ...]:
+    """A minimal set of hard rules that cannot hold together: CP-SAT's sufficient assumptions,
+    then each rule dropped in turn while the rest stay infeasible (deletion filter)."""
+    built = build_model(problem, rules, explain=True)
+    by_index = {lit.index: name for name, lit in built.enable.items()}
+    single = SolveParams(params.time_limit_s, workers=1, seed=params.seed)
+    found = _infeasible_core(built, list(built.enable), single)
+    if found is None:
+        return ()
+    core = [by_index[i] for i in found]
+    # A rule whose removal cannot be shown feasible in a short trial is kept (not minimal then).
+    trial_params = replace(single, time_limit_s=min(single.time_limit_s, TRIAL_LIMIT_S))
+    for name in list(core):
+        trial = [n for n in core if n != name]
+        if _infeasible_core(built, trial, trial_params) is not None:
+            core = trial
+    return tuple(sorted(core))
+
+
+def _infeasible_core(built: BuiltModel, names: list[str], params: SolveParams) -> list[int] | None:
+    """Indices of enabling literals that suffice for infeasibility, or None if feasible."""
+    built.cp.clear_assumptions()
+    built.cp.add_assumptions([built.enable[n] for n in names])
+    solver = _solver(params)
+    if solver.status_name(solver.solve(built.cp)) != "INFEASIBLE":
+        return None
+    return list(solver.sufficient_assumptions_for_infeasibility())
+
+
+def _solver(params: SolveParams) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = params.time_limit_s
+    solver.parameters.num_workers = params.workers
+    solver.parameters.random_seed = params.seed
+    solver.parameters.stop_after_first_solution = params.mode == SolveMode.FEASIBLE
+    return solver
+
+
+def _solution(
+    problem: Problem, built: BuiltModel, solver: cp_model.CpSolver, status: str, wall_s: float
+) -> Solution:
+    chosen = Schedule(
+        problem,
+        tuple(_assignment(k) for k, v in built.vars.slot.items() if solver.boolean_value(v)),
+        tuple(_call(k) for k, v in built.vars.call.items() if solver.boolean_value(v)),
+        tuple(_fmit(k) for k, v in built.vars.fmit.items() if solver.boolean_value(v)),
+    )
+    objective, bound = solver.objective_value, solver.best_objective_bound
+    gained, lost = differences(problem.previous, chosen)
+    return Solution(
+        status=status,
+        assignments=chosen.assignments,
+        call_assignments=chosen.call_assignments,
+        fmit_weeks=chosen.fmit_weeks,
+        objective=objective,
+        best_bound=bound,
+        gap=0.0 if status == "OPTIMAL" else abs(objective - bound) / max(1.0, abs(objective)),
+        wall_s=wall_s,
+        penalties={
+            name: weight * _value(solver, penalty)
+            for name, (weight, penalty) in built.penalties.items()
+        },
+        notes=_notes(built),
+        added=gained,
+        removed=lost,
+        model_size=_model_size(built),
+    )
+
+
+def _value(solver: cp_model.CpSolver, expr: Any) -> int:
+    return int(expr) if isinstance(expr, int) else int(solver.value(expr))
+
+
+def _assignment(key: SlotKey) -> Assignment:
+    return Assignment(key.person_id, key.day, key.session, key.activity_id)
+
+
+def _call(key: CallKey) -> CallAssignment:
+    return CallAssignment(key.person_id, key.day, key.service_id)
+
+
+def _fmit(key: FmitKey) -> FmitWeek:
+    return FmitWeek(key.faculty_id, key.week_start)
+
+
+def _notes(built: BuiltModel) -> dict[str, str]:
+    return {name: activation.note for name, activation in built.activations.items()}
+
+
+def _model_size(built: BuiltModel) -> dict[str, int]:
+    proto = built.cp.proto
+    return {"variables": len(proto.variables), "constraints": len(proto.constraints)}

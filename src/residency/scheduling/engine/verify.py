@@ -1,0 +1,118 @@
+"""Pre-flight: the registry holds exactly the expected rules, and each one changes the answer
+on its own micro-problem (so a registered-but-inert rule cannot ship)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from residency.scheduling.engine.constraints.base import Constraint
+from residency.scheduling.engine.results import Solution, SolveMode, SolveParams
+from residency.scheduling.engine.solve import solve
+
+EXPECTED_HARD = (
+    "Availability",
+    "OneActivityPerSlot",
+    "Eligibility",
+    "RotationStaffing",
+    "ResidentInpatientHeadcount",
+    "ClinicCapacity",
+    "MaxPhysiciansInClinic",
+    "SupervisionRatio",
+    "EightyHourAverage",
+    "OneDayOffInSeven",
+    "TwentyFourPlusFour",
+    "RestAfterCall",
+    "CallFrequency",
+    "NightCallCoverage",
+    "NightFloatPostCall",
+    "MaxConsecutiveNights",
+    "FacultyClinicLimits",
+    "FMITCoverage",
+    "WednesdayAMInternOnly",
+    "WednesdayPMSingleFaculty",
+    "InvertedWednesday",
+    "PostFMITRecovery",
+    "PostFMITSundayBlocking",
+    "LockedAssignments",
+)
+EXPECTED_SOFT = (
+    "ContinuityClinic",
+    "WorkloadEquity",
+    "Continuity",
+    "SundayCallEquity",
+    "CallSpacing",
+    "WeekdayCallEquity",
+    "TuesdayCallPreference",
+    "Requests",
+    "MinimalChange",
+)
+MANIFEST = EXPECTED_HARD + EXPECTED_SOFT
+MICRO_PARAMS = SolveParams(time_limit_s=10, workers=1, seed=1, mode=SolveMode.OPTIMIZE)
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    missing: tuple[str, ...]
+    duplicated: tuple[str, ...]
+    unexpected: tuple[str, ...]
+    wrong_kind: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.duplicated or self.unexpected or self.wrong_kind)
+
+
+def verify(registry: Sequence[Constraint]) -> VerifyReport:
+    names = Counter(c.name for c in registry)
+    hard = {c.name for c in registry if c.hard}
+    wrong = [n for n in EXPECTED_HARD if n in names and n not in hard]
+    wrong += [n for n in EXPECTED_SOFT if n in hard]
+    return VerifyReport(
+        missing=tuple(n for n in MANIFEST if n not in names),
+        duplicated=tuple(sorted(n for n, count in names.items() if count > 1)),
+        unexpected=tuple(sorted(n for n in names if n not in MANIFEST)),
+        wrong_kind=tuple(wrong),
+    )
+
+
+@dataclass(frozen=True)
+class BindReport:
+    name: str
+    binds: bool
+    detail: str
+    without: Solution
+    with_rule: Solution
+
+
+def check_binds(
+    constraint: Constraint, registry: Sequence[Constraint], params: SolveParams = MICRO_PARAMS
+) -> BindReport:
+    """Solve the rule's micro-problem without and with it; the answer must change: a hard rule
+    must be broken without it and kept with it, a soft rule must cost less with it."""
+    problem = constraint.micro_problem()
+    others = [c for c in registry if c.name != constraint.name]
+    without, with_rule = solve(problem, params, others), solve(problem, params, registry)
+    if not (without.has_schedule and with_rule.has_schedule):
+        detail = f"no schedule: without {without.status}, with {with_rule.status}"
+        return BindReport(constraint.name, False, detail, without, with_rule)
+    before = constraint.violations(without.schedule(problem))
+    after = constraint.violations(with_rule.schedule(problem))
+    if constraint.hard:
+        binds = bool(before) and not after
+        detail = f"{len(before)} violations without, {len(after)} with"
+    else:
+        cost_before, cost_after = (
+            constraint.cost(without.schedule(problem)),
+            constraint.cost(with_rule.schedule(problem)),
+        )
+        binds = cost_before > cost_after
+        detail = f"cost {cost_before} without, {cost_after} with"
+    return BindReport(constraint.name, binds, detail, without, with_rule)
+
+
+def deep_verify(
+    registry: Sequence[Constraint], params: SolveParams = MICRO_PARAMS
+) -> list[BindReport]:
+    return [check_binds(c, registry, params) for c in registry]
