@@ -1,0 +1,93 @@
+"""Pre-flight for the annual plan: the registry holds exactly the expected rules, and each one
+changes the answer on its own micro-problem (so a registered-but-inert rule cannot ship)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from residency.scheduling.engine.annual.constraints.base import AnnualConstraint
+from residency.scheduling.engine.annual.results import AnnualSolution
+from residency.scheduling.engine.annual.solve import solve_annual
+from residency.scheduling.engine.results import SolveMode, SolveParams
+
+EXPECTED_HARD = (
+    "OneRotationPerHalfBlock",
+    "WholeBlockRotations",
+    "RotationEligibility",
+    "BlockingAbsences",
+    "LockedPlanEntries",
+    "CurriculumRequirements",
+    "BlockStaffing",
+    "PgyStaffingMix",
+)
+EXPECTED_SOFT = ("SpreadHardRotations", "InpatientLoadBalance", "RotationRequests")
+MANIFEST = EXPECTED_HARD + EXPECTED_SOFT
+MICRO_PARAMS = SolveParams(time_limit_s=10, workers=1, seed=1, mode=SolveMode.OPTIMIZE)
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    missing: tuple[str, ...]
+    duplicated: tuple[str, ...]
+    unexpected: tuple[str, ...]
+    wrong_kind: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.duplicated or self.unexpected or self.wrong_kind)
+
+
+def verify(registry: Sequence[AnnualConstraint]) -> VerifyReport:
+    names = Counter(c.name for c in registry)
+    hard = {c.name for c in registry if c.hard}
+    wrong = [n for n in EXPECTED_HARD if n in names and n not in hard]
+    wrong += [n for n in EXPECTED_SOFT if n in hard]
+    return VerifyReport(
+        missing=tuple(n for n in MANIFEST if n not in names),
+        duplicated=tuple(sorted(n for n, count in names.items() if count > 1)),
+        unexpected=tuple(sorted(n for n in names if n not in MANIFEST)),
+        wrong_kind=tuple(wrong),
+    )
+
+
+@dataclass(frozen=True)
+class BindReport:
+    name: str
+    binds: bool
+    detail: str
+    without: AnnualSolution
+    with_rule: AnnualSolution
+
+
+def check_binds(
+    constraint: AnnualConstraint,
+    registry: Sequence[AnnualConstraint],
+    params: SolveParams = MICRO_PARAMS,
+) -> BindReport:
+    """Solve the rule's micro-problem without and with it; the answer must change: a hard rule
+    must be broken without it and kept with it, a soft rule must cost less with it."""
+    problem = constraint.micro_problem()
+    others = [c for c in registry if c.name != constraint.name]
+    without = solve_annual(problem, params, others)
+    with_rule = solve_annual(problem, params, registry)
+    if not (without.has_plan and with_rule.has_plan):
+        detail = f"no plan: without {without.status}, with {with_rule.status}"
+        return BindReport(constraint.name, False, detail, without, with_rule)
+    before, after = without.plan(problem), with_rule.plan(problem)
+    if constraint.hard:
+        broken_before, broken_after = constraint.violations(before), constraint.violations(after)
+        binds = bool(broken_before) and not broken_after
+        detail = f"{len(broken_before)} violations without, {len(broken_after)} with"
+    else:
+        cost_before, cost_after = constraint.cost(before), constraint.cost(after)
+        binds = cost_before > cost_after
+        detail = f"cost {cost_before} without, {cost_after} with"
+    return BindReport(constraint.name, binds, detail, without, with_rule)
+
+
+def deep_verify(
+    registry: Sequence[AnnualConstraint], params: SolveParams = MICRO_PARAMS
+) -> list[BindReport]:
+    return [check_binds(c, registry, params) for c in registry]
