@@ -1,24 +1,17 @@
-"""The demo program's year: the benchmark's conversion of the program document, solved to a
-first plan (the optimality run is the benchmark, benchmarks/annual_plan.py)."""
+"""The demo program's year, converted as the service converts it, solved to a first plan (the
+optimality run is the benchmark, benchmarks/annual_plan.py)."""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
+from residency.program.demo import DEMO_YEAR, demo_program
+from residency.scheduling.annual_problem import annual_problem
 from residency.scheduling.engine.annual import PlanEntry, solve_annual
 from residency.scheduling.engine.annual.constraints.registry import ANNUAL_REGISTRY
 from residency.scheduling.engine.results import SolveMode, SolveParams
 
-BENCHMARK = Path(__file__).parents[4] / "benchmarks" / "annual_plan.py"
-
 
 def demo_problem():
-    spec = importlib.util.spec_from_file_location("annual_plan_benchmark", BENCHMARK)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.demo_annual_problem()
+    return annual_problem(demo_program(), DEMO_YEAR)
 
 
 def test_the_demo_year_has_a_plan_that_breaks_no_hard_rule():

@@ -1,0 +1,168 @@
+"""Planning the year (Level 1): the program from the database, solved, saved as one run.
+
+The solve happens between two short transactions: reading the program and saving the plan.
+The save replaces only the year's solver-made entries; entries people made (locked, manual,
+imported) stay. A crash before the save commits leaves the previous plan as it was."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from residency.calendar.academic_year import year_end, year_start
+from residency.errors import InputError
+from residency.people.models import Person
+from residency.program.export import export_program
+from residency.rotations.models import RotationTemplate
+from residency.scheduling.annual_problem import annual_problem
+from residency.scheduling.engine.annual import AnnualProblem, AnnualSolution, PlanEntry
+from residency.scheduling.engine.results import SolveParams
+from residency.scheduling.models import (
+    AssignmentSource,
+    RotationPlanEntry,
+    RunStatus,
+    ScheduleRun,
+)
+
+ANNUAL_PLAN = "annual_plan"
+
+
+@dataclass(frozen=True)
+class AnnualPlanResult:
+    run_id: int | None
+    academic_year: int
+    solution: AnnualSolution
+    entries_saved: int = 0
+    kept_entries: int = 0
+    grid: dict[str, list[str]] = field(default_factory=dict)  # resident -> 26 half-blocks
+
+
+def load_annual_problem(session: Session, academic_year: int) -> AnnualProblem:
+    document = export_program(session)
+    if academic_year not in document.program.academic_years:
+        raise InputError(
+            f"--academic-year: {academic_year} is not in the database "
+            f"(it has {document.program.academic_years or 'none'})"
+        )
+    if not document.curriculum:
+        raise InputError(
+            "curriculum: the program has no curriculum requirements, so there is nothing to plan "
+            "(add a 'curriculum' section to the program file and import it)"
+        )
+    return annual_problem(document, academic_year)
+
+
+def save_annual_plan(
+    session: Session,
+    problem: AnnualProblem,
+    solution: AnnualSolution,
+    params: SolveParams,
+    started_at: datetime,
+) -> AnnualPlanResult:
+    year = problem.academic_year
+    start = year_start(year)
+    run = ScheduleRun(
+        kind=ANNUAL_PLAN,
+        academic_year=year,
+        block_number=None,
+        start_date=start,
+        end_date=year_end(start),
+        status=RunStatus.SUCCEEDED if solution.has_plan else RunStatus.INFEASIBLE,
+        parameters={
+            "time_limit_s": params.time_limit_s,
+            "workers": params.workers,
+            "seed": params.seed,
+        },
+        metrics=_metrics(solution),
+        started_at=started_at,
+        finished_at=datetime.now(UTC),
+        message="; ".join(solution.conflict_details)[:1000],
+    )
+    session.add(run)
+    session.flush()
+    if not solution.has_plan:
+        return AnnualPlanResult(run.id, year, solution)
+    kept = _people_made_entries(session, year)
+    saved = _replace_solver_entries(session, year, run.id, solution.entries, kept)
+    return AnnualPlanResult(run.id, year, solution, saved, len(kept), plan_grid(solution.entries))
+
+
+def _metrics(solution: AnnualSolution) -> dict[str, object]:
+    return {
+        "solver_status": solution.status,
+        "objective": solution.objective,
+        "best_bound": solution.best_bound,
+        "gap": solution.gap,
+        "wall_s": round(solution.wall_s, 3),
+        "penalties": dict(solution.penalties),
+        "model_size": dict(solution.model_size),
+    }
+
+
+def _people_made_entries(session: Session, year: int) -> set[tuple[int, int, int]]:
+    rows = session.execute(
+        select(
+            RotationPlanEntry.person_id,
+            RotationPlanEntry.block_number,
+            RotationPlanEntry.block_half,
+        ).where(
+            RotationPlanEntry.academic_year == year,
+            RotationPlanEntry.source != AssignmentSource.SOLVER,
+        )
+    ).tuples()
+    return set(rows)
+
+
+def _replace_solver_entries(
+    session: Session,
+    year: int,
+    run_id: int,
+    entries: Iterable[PlanEntry],
+    kept: set[tuple[int, int, int]],
+) -> int:
+    session.execute(
+        delete(RotationPlanEntry).where(
+            RotationPlanEntry.academic_year == year,
+            RotationPlanEntry.source == AssignmentSource.SOLVER,
+        )
+    )
+    person_ids = dict(session.execute(select(Person.key, Person.id)).tuples().all())
+    rotation_ids = dict(
+        session.execute(select(RotationTemplate.abbreviation, RotationTemplate.id)).tuples().all()
+    )
+    new_rows = [
+        RotationPlanEntry(
+            person_id=person_ids[e.resident_id],
+            academic_year=year,
+            block_number=e.block,
+            block_half=e.half,
+            rotation_id=rotation_ids[e.rotation_id],
+            source=AssignmentSource.SOLVER,
+            schedule_run_id=run_id,
+        )
+        for e in entries
+        if not _overlaps_kept(person_ids[e.resident_id], e, kept)
+    ]
+    session.add_all(new_rows)
+    session.flush()
+    return len(new_rows)
+
+
+def _overlaps_kept(person_id: int, entry: PlanEntry, kept: set[tuple[int, int, int]]) -> bool:
+    # A whole-block entry (half 0) overlaps both halves of its block.
+    halves = (0, 1, 2) if entry.half == 0 else (0, entry.half)
+    return any((person_id, entry.block, half) in kept for half in halves)
+
+
+def plan_grid(entries: Iterable[PlanEntry]) -> dict[str, list[str]]:
+    """Resident -> the rotation of each of the 26 half-blocks, for a table a chief can read."""
+    grid: dict[str, list[str]] = {}
+    for entry in sorted(entries):
+        halves = grid.setdefault(entry.resident_id, ["" for _ in range(26)])
+        for half in (1, 2) if entry.half == 0 else (entry.half,):
+            halves[(entry.block - 1) * 2 + half - 1] = entry.rotation_id
+    return grid

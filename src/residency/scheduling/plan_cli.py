@@ -1,0 +1,104 @@
+"""`residency plan year`: the annual rotation plan (Level 1)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from residency.console import console
+from residency.db import unit_of_work
+from residency.scheduling.annual_service import (
+    AnnualPlanResult,
+    load_annual_problem,
+    save_annual_plan,
+)
+from residency.scheduling.engine.annual import solve_annual
+from residency.scheduling.engine.results import SolveParams
+
+app = typer.Typer(help="Plan the year: one rotation per resident per block.", no_args_is_help=True)
+
+
+@app.command("year")
+def plan_year(
+    academic_year: int = typer.Option(..., help="Academic year by its first calendar year."),
+    time_limit: float = typer.Option(30.0, min=1, help="Solver time limit in seconds."),
+    workers: int = typer.Option(8, min=1, help="CP-SAT search workers."),
+    seed: int = typer.Option(0, help="Random seed, for reproducible plans."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Solve the year's rotation plan and save it (people-made entries are kept)."""
+    params = SolveParams(time_limit_s=time_limit, workers=workers, seed=seed)
+    with unit_of_work() as session:
+        problem = load_annual_problem(session, academic_year)
+    started_at = datetime.now(UTC)
+    solution = solve_annual(problem, params)
+    with unit_of_work() as session:
+        result = save_annual_plan(session, problem, solution, params, started_at)
+    if as_json:
+        print(json.dumps(result_json(result), indent=2))
+    else:
+        print_result(result)
+    if not solution.has_plan:
+        raise typer.Exit(1)
+
+
+def result_json(result: AnnualPlanResult) -> dict[str, object]:
+    solution = result.solution
+    return {
+        "run_id": result.run_id,
+        "academic_year": result.academic_year,
+        "solver_status": solution.status,
+        "objective": solution.objective,
+        "best_bound": solution.best_bound,
+        "gap": solution.gap,
+        "wall_s": round(solution.wall_s, 3),
+        "entries_saved": result.entries_saved,
+        "entries_kept": result.kept_entries,
+        "penalties": dict(solution.penalties),
+        "conflicts": list(solution.conflict_details),
+        "model_size": dict(solution.model_size),
+        "plan": result.grid,
+    }
+
+
+def print_result(result: AnnualPlanResult) -> None:
+    solution = result.solution
+    if not solution.has_plan:
+        console.print(f"No plan for {result.academic_year}: the rules cannot all hold together.")
+        for detail in solution.conflict_details or solution.conflicting:
+            console.print(f"  - {detail}")
+        return
+    gap = (
+        "proven optimal"
+        if solution.status == "OPTIMAL"
+        else f"gap {100 * (solution.gap or 0):.1f} %"
+    )
+    console.print(
+        f"Plan for {result.academic_year}-{result.academic_year + 1} (run {result.run_id}): "
+        f"{solution.status.lower()}, objective {solution.objective:g}, {gap}, "
+        f"{solution.wall_s:.1f} s; {result.entries_saved} entries saved, "
+        f"{result.kept_entries} people-made entries kept."
+    )
+    console.print(
+        "Penalties: " + ", ".join(f"{name} {cost}" for name, cost in solution.penalties.items())
+    )
+    # A year is 13 columns wide: give it room when the output goes to a file or a pipe.
+    wide = console if console.is_terminal else Console(width=200, highlight=False)
+    wide.print(plan_table(result.grid))
+
+
+def plan_table(grid: dict[str, list[str]]) -> Table:
+    table = Table(show_edge=False, pad_edge=False, padding=(0, 1))
+    table.add_column("resident")
+    for block in range(1, 14):
+        table.add_column(str(block))
+    for resident, halves in sorted(grid.items()):
+        cells = [
+            a if a == b else f"{a}/{b}" for a, b in zip(halves[0::2], halves[1::2], strict=True)
+        ]
+        table.add_row(resident, *cells)
+    return table

@@ -1,0 +1,94 @@
+"""`residency plan year` on both engines: the plan is saved as one run, people-made entries
+stay, and a second plan replaces the first one's solver-made entries."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from residency.cli import main
+from residency.db import build_engine
+from residency.program.demo import demo_program
+from residency.program.service import import_program
+from residency.scheduling.annual_service import load_annual_problem, plan_grid
+from residency.scheduling.engine.annual import PlanEntry
+from residency.scheduling.models import AssignmentSource, RotationPlanEntry, ScheduleRun
+
+
+def _seed(url: str) -> None:
+    with Session(build_engine(url)) as session, session.begin():
+        import_program(session, demo_program())
+
+
+def _entries(url: str) -> list[RotationPlanEntry]:
+    with Session(build_engine(url)) as session:
+        return list(session.scalars(select(RotationPlanEntry)))
+
+
+def test_plan_year_saves_a_plan_and_keeps_people_made_entries(
+    cli_db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _seed(cli_db)
+    argv = ["plan", "year", "--academic-year", "2025", "--time-limit", "4", "--workers", "2"]
+    assert main([*argv, "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["solver_status"] in ("OPTIMAL", "FEASIBLE")
+    entries = _entries(cli_db)
+    imported = [e for e in entries if e.source == AssignmentSource.IMPORT]
+    solver = [e for e in entries if e.source == AssignmentSource.SOLVER]
+    assert len(imported) == 6  # the interns' orientation, locked
+    assert len(solver) == result["entries_saved"] > 0
+    assert all(e.schedule_run_id == result["run_id"] for e in solver)
+    # Every resident has every half-block of the year covered exactly once.
+    assert set(result["plan"]) == {f"res-pgy{p}-{n:02d}" for p in (1, 2, 3) for n in range(1, 7)}
+    assert all(all(half for half in halves) for halves in result["plan"].values())
+
+    assert main([*argv, "--seed", "3"]) == 0
+    assert "Plan for 2025-2026" in capsys.readouterr().out
+    again = _entries(cli_db)
+    assert len([e for e in again if e.source == AssignmentSource.IMPORT]) == 6
+    assert {e.schedule_run_id for e in again if e.source == AssignmentSource.SOLVER} == {
+        result["run_id"] + 1
+    }
+
+
+def test_a_year_without_curriculum_is_refused_in_one_line(
+    cli_db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = demo_program().model_dump()
+    data["curriculum"] = []
+    from residency.program.schema import ProgramDocument
+
+    with Session(build_engine(cli_db)) as session, session.begin():
+        import_program(session, ProgramDocument.model_validate(data))
+    assert main(["plan", "year", "--academic-year", "2025"]) == 2
+    err = capsys.readouterr().err
+    assert "curriculum: the program has no curriculum requirements" in err
+    with Session(build_engine(cli_db)) as session:
+        assert session.scalar(select(func.count(ScheduleRun.id))) == 0
+
+
+def test_an_unknown_academic_year_names_the_years_there_are(
+    cli_db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _seed(cli_db)
+    assert main(["plan", "year", "--academic-year", "2031"]) == 2
+    assert "--academic-year: 2031 is not in the database (it has [2025])" in capsys.readouterr().err
+
+
+def test_the_problem_from_the_database_equals_the_problem_from_the_program(
+    session: Session,
+) -> None:
+    import_program(session, demo_program())
+    problem = load_annual_problem(session, 2025)
+    assert len(problem.residents) == 18
+    assert PlanEntry("res-pgy1-01", 1, 1, "ORI") in problem.locked
+    assert len(problem.curriculum) == 47
+
+
+def test_plan_grid_spreads_whole_blocks_over_both_halves() -> None:
+    grid = plan_grid([PlanEntry("r", 1, 0, "FMIT"), PlanEntry("r", 2, 1, "NF")])
+    assert grid["r"][:4] == ["FMIT", "FMIT", "NF", ""]
