@@ -70,7 +70,8 @@ def seed_demo() -> None:
 
 
 def demo() -> None:
-    """The main job: migrate the embedded database, seed the demo program, summarise it."""
+    """The main job: migrate, seed the demo program, summarise it, generate Block 10 and
+    re-check it with the ACGME checker."""
     engine = get_engine()
     check_reachable(engine)
     migrations.upgrade(engine)
@@ -89,9 +90,15 @@ def demo() -> None:
         f"Block {summary.block_number}: {summary.block_start.isoformat()} to "
         f"{summary.block_end.isoformat()}"
     )
+    from residency.scheduling.demo_block import demo_block
+
+    demo_block(engine, DEMO_YEAR, DEMO_BLOCK, console)
 
 
 def register(app: typer.Typer) -> None:
+    from residency.ops import backup_cli
+
     app.add_typer(db_app, name="db")
     app.add_typer(seed_app, name="seed")
     app.command("demo")(demo)
+    backup_cli.register(app)
