@@ -4,9 +4,9 @@
         [--seed 0]
 
 Converts `demo_program()` (a pure ProgramDocument) into an `AnnualProblem` with
-`residency.scheduling.annual_problem.annual_problem` (the conversion the service uses), solves
-it --runs times with different seeds and prints each run and the median wall time. Building the problem is not
-timed; building the CP-SAT model is (it is part of `solve_annual`).
+`residency.scheduling.annual_problem.annual_problem` (the conversion the service uses),
+solves it --runs times with different seeds and prints each run and the median wall time.
+Building the problem is not timed; building the CP-SAT model is (part of `solve_annual`).
 """
 
 from __future__ import annotations

@@ -95,7 +95,7 @@ def _load(
 
 def _stored_block(academic_year: int, block: int) -> list[DutyPeriod]:
     # Imported here: checking a file must not need the database.
-    from residency.compliance import service  # type: ignore[attr-defined,unused-ignore]
+    from residency.compliance import service
     from residency.db import unit_of_work
 
     with unit_of_work() as session:

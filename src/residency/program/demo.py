@@ -65,7 +65,7 @@ SENIORS = [2, 3]
 # per half-day (min, max), supervised, half block, duty pattern
 # fmt: off
 _ROTATIONS: tuple[tuple[Any, ...], ...] = (
-    ("FMIT", "Family Medicine Inpatient Teaching Service", "inpatient", ALL, (2, 4), (2, 4), True, False, _WARD),
+    ("FMIT", "Family Medicine Inpatient Teaching Service", "inpatient", ALL, (3, 4), (2, 4), True, False, _WARD),
     ("FMIT-NF", "FMIT Night Float", "night_float", ALL, (1, 1), (0, 1), True, True, _NIGHTS),
     ("NF", "Night Float", "night_float", SENIORS, (0, 1), (0, 1), True, True, _NIGHTS),
     ("PC", "Post-Call Recovery", "off", ALL, (0, 18), (0, 18), False, False, {}),
@@ -118,6 +118,19 @@ POLICY: dict[str, Any] = {
         "am_intern_only": True,
         "pm_single_faculty": True,
         "inverted_fourth_wednesday": True,
+    },
+    # Level 2 (block schedule): which templates play which part (docs/scheduling.md).
+    "block_schedule": {
+        "continuity_clinic": "CC",
+        "open_activities": ["DID"],
+        # The program's own teaching service has the 2-4 daily headcount; other inpatient
+        # rotations are another department's wards, staffed by their own bounds only.
+        "inpatient_services": ["FMIT"],
+        "clinic_half_days_per_week": {"1": 1, "2": 2, "3": 2},
+        "clinic_max_physicians": {"CC": 8},
+        "fmit_service": "FMIT",
+        "fmit_attending_roles": ["core"],
+        "fmit_attendings_per_week": 1,
     },
 }
 

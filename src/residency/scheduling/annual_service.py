@@ -10,16 +10,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
 from residency.calendar.academic_year import year_end, year_start
+from residency.db import unit_of_work
 from residency.errors import InputError
 from residency.people.models import Person
 from residency.program.export import export_program
 from residency.rotations.models import RotationTemplate
 from residency.scheduling.annual_problem import annual_problem
-from residency.scheduling.engine.annual import AnnualProblem, AnnualSolution, PlanEntry
+from residency.scheduling.engine.annual import (
+    AnnualProblem,
+    AnnualSolution,
+    PlanEntry,
+    solve_annual,
+)
 from residency.scheduling.engine.results import SolveParams
 from residency.scheduling.models import (
     AssignmentSource,
@@ -39,6 +45,16 @@ class AnnualPlanResult:
     entries_saved: int = 0
     kept_entries: int = 0
     grid: dict[str, list[str]] = field(default_factory=dict)  # resident -> 26 half-blocks
+
+
+def plan_and_save(engine: Engine, academic_year: int, params: SolveParams) -> AnnualPlanResult:
+    """Read, solve, save: the solve runs outside any transaction (it can take a minute)."""
+    with unit_of_work(engine) as session:
+        problem = load_annual_problem(session, academic_year)
+    started_at = datetime.now(UTC)
+    solution = solve_annual(problem, params)
+    with unit_of_work(engine) as session:
+        return save_annual_plan(session, problem, solution, params, started_at)
 
 
 def load_annual_problem(session: Session, academic_year: int) -> AnnualProblem:

@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from residency.console import console
-from residency.db import unit_of_work
-from residency.scheduling.annual_service import (
-    AnnualPlanResult,
-    load_annual_problem,
-    save_annual_plan,
-)
-from residency.scheduling.engine.annual import solve_annual
+from residency.db import get_engine
+from residency.scheduling.annual_service import AnnualPlanResult, plan_and_save
 from residency.scheduling.engine.results import SolveParams
 
 app = typer.Typer(help="Plan the year: one rotation per resident per block.", no_args_is_help=True)
@@ -32,17 +26,12 @@ def plan_year(
 ) -> None:
     """Solve the year's rotation plan and save it (people-made entries are kept)."""
     params = SolveParams(time_limit_s=time_limit, workers=workers, seed=seed)
-    with unit_of_work() as session:
-        problem = load_annual_problem(session, academic_year)
-    started_at = datetime.now(UTC)
-    solution = solve_annual(problem, params)
-    with unit_of_work() as session:
-        result = save_annual_plan(session, problem, solution, params, started_at)
+    result = plan_and_save(get_engine(), academic_year, params)
     if as_json:
         print(json.dumps(result_json(result), indent=2))
     else:
         print_result(result)
-    if not solution.has_plan:
+    if not result.solution.has_plan:
         raise typer.Exit(1)
 
 

@@ -47,6 +47,13 @@ class Resident:
     pgy: int
     rotation_id: str | None = None  # this block's rotation (from the annual plan)
     clinic_id: str | None = None  # the continuity clinic the resident belongs to
+    # A two-week (half-block) plan: from this day on the resident is on another rotation.
+    later_rotation: tuple[date, str | None] | None = None
+
+    def rotation_on(self, day: date) -> str | None:
+        if self.later_rotation is not None and day >= self.later_rotation[0]:
+            return self.later_rotation[1]
+        return self.rotation_id
 
 
 @dataclass(frozen=True)

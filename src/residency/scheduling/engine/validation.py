@@ -62,7 +62,8 @@ def _require_known_activities(problem: Problem) -> None:
     known = {a.id for a in problem.activities} | {s.id for s in problem.call_services}
     known.add(FMIT_ACTIVITY)
     for resident in problem.residents:
-        for ref in (resident.rotation_id, resident.clinic_id):
+        later = resident.later_rotation[1] if resident.later_rotation else None
+        for ref in (resident.rotation_id, resident.clinic_id, later):
             if ref is not None and ref not in known:
                 raise ProblemError(f"resident {resident.id} names unknown activity {ref!r}")
     for lock in problem.locks:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from datetime import date
 
 from residency.rotations.duty_pattern import Session
 from residency.scheduling.engine import examples as ex
@@ -67,9 +68,10 @@ class OneActivityPerSlot(Constraint):
         )
 
 
-def resident_may_do(resident: Resident, activity: Activity) -> bool:
+def resident_may_do(resident: Resident, activity: Activity, day: date | None = None) -> bool:
     pgy_ok = not activity.eligible_pgys or resident.pgy in activity.eligible_pgys
-    return pgy_ok and (not activity.rotation_only or resident.rotation_id == activity.id)
+    rotation = resident.rotation_id if day is None else resident.rotation_on(day)
+    return pgy_ok and (not activity.rotation_only or rotation == activity.id)
 
 
 def resident_may_take(resident: Resident, service: CallService) -> bool:
@@ -98,7 +100,9 @@ class Eligibility(Constraint):
     @staticmethod
     def _slot_allowed(problem: Problem, key: SlotKey) -> bool:
         resident, activity = problem.resident(key.person_id), problem.activity(key.activity_id)
-        return resident is None or activity is None or resident_may_do(resident, activity)
+        if resident is None or activity is None:
+            return True
+        return resident_may_do(resident, activity, key.day)
 
     @staticmethod
     def _call_allowed(problem: Problem, key: CallKey) -> bool:

@@ -16,15 +16,17 @@ from residency.scheduling.engine.results import Schedule
 
 def rotation_slots(problem: Problem, resident: Resident) -> list[SlotKey]:
     """The half-days the resident's rotation runs on days the resident is not absent."""
-    activity = problem.activity(resident.rotation_id or "")
-    if activity is None:
-        return []
-    return [
-        SlotKey(resident.id, day, session, activity.id)
-        for day in problem.days
-        for session in SESSIONS
-        if shift_for(activity.pattern, day, session) and not problem.blocked(resident.id, day)
-    ]
+    slots = []
+    for day in problem.days:
+        activity = problem.activity(resident.rotation_on(day) or "")
+        if activity is None or problem.blocked(resident.id, day):
+            continue
+        slots += [
+            SlotKey(resident.id, day, session, activity.id)
+            for session in SESSIONS
+            if shift_for(activity.pattern, day, session)
+        ]
+    return slots
 
 
 class Continuity(Constraint):

@@ -1,0 +1,91 @@
+"""The stored schedule as duty periods, for the independent checker (ARCHITECTURE principle 3).
+
+Re-derived from the database rows (assignments through each rotation template's duty pattern,
+call assignments with their actual times, leave from absences), never from the solver's answer.
+Only residents have duty periods: the ACGME rules are about residents.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy.orm import Session
+
+from residency.absences.models import Absence, AbsenceType
+from residency.calendar.service import block_row
+from residency.compliance.duty import LeaveDay, ScheduledActivity, ScheduledCall, duty_periods
+from residency.compliance.rules.base import DutyPeriod
+from residency.compliance.validator import CheckOptions, CheckResult, check_duty
+from residency.rotations.duty_pattern import DutyKind, DutyPattern
+from residency.scheduling import repository as repo
+from residency.scheduling.models import CallType
+
+CALL_KINDS = {
+    CallType.IN_HOUSE: DutyKind.IN_HOUSE_CALL,
+    CallType.WEEKEND: DutyKind.IN_HOUSE_CALL,
+    CallType.HOME: DutyKind.HOME_CALL,
+    CallType.BACKUP: DutyKind.HOME_CALL,
+}
+
+
+def counts_as_leave(absence: Absence) -> bool:
+    """Leave leaves the ACGME averages (ACGME.md); a conference is education, not leave, and a
+    non-blocking absence is worked around, so neither is removed from the denominator."""
+    return absence.blocks_scheduling and absence.absence_type != AbsenceType.CONFERENCE
+
+
+def days_of(absence: Absence, start: date, end: date) -> list[date]:
+    first, last = max(absence.start_date, start), min(absence.end_date, end)
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def duty_periods_between(
+    session: Session, start: date, end: date, academic_year: int
+) -> list[DutyPeriod]:
+    """Residents' duty stored for the days start..end (inclusive); PGY of the academic year."""
+    levels = repo.resident_levels(session, academic_year)
+    patterns: dict[int, DutyPattern] = {}
+    activities = []
+    for row in repo.assignments_between(session, start, end):
+        if row.person_id not in levels:
+            continue
+        if row.rotation_id not in patterns:
+            patterns[row.rotation_id] = row.rotation.duty_pattern()
+        activities.append(
+            ScheduledActivity(
+                row.person.key,
+                levels[row.person_id],
+                row.half_day.date,
+                row.half_day.session,
+                patterns[row.rotation_id],
+            )
+        )
+    calls = [
+        ScheduledCall(
+            c.person.key,
+            levels[c.person_id],
+            c.date,
+            c.starts_at,
+            c.ends_at,
+            CALL_KINDS[c.call_type],
+        )
+        for c in repo.calls_between(session, start, end)
+        if c.person_id in levels
+    ]
+    leave = [
+        LeaveDay(a.person.key, levels[a.person_id], day)
+        for a in repo.absences_between(session, start, end)
+        if a.person_id in levels and counts_as_leave(a)
+        for day in days_of(a, start, end)
+    ]
+    return duty_periods(activities, calls, leave)
+
+
+def duty_periods_for_block(session: Session, academic_year: int, block: int) -> list[DutyPeriod]:
+    row = block_row(session, academic_year, block)
+    return duty_periods_between(session, row.start_date, row.end_date, academic_year)
+
+
+def check_block(session: Session, academic_year: int, block: int) -> CheckResult:
+    """The checker's verdict on the schedule stored for a block (block averaging)."""
+    return check_duty(duty_periods_for_block(session, academic_year, block), CheckOptions())

@@ -1,0 +1,146 @@
+"""Checks of the schedule as SAVED (read back from the database, not the solver's answer):
+conflicts, coverage of required positions, and manual rows kept against a rule."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.orm import Session
+
+from residency.scheduling import repository as repo
+from residency.scheduling.engine.constraints.registry import REGISTRY
+from residency.scheduling.engine.constraints.staffing import running_slots
+from residency.scheduling.engine.items import fmit_week_starts
+from residency.scheduling.engine.results import Schedule
+from residency.scheduling.stored import FMIT_ROW
+
+if TYPE_CHECKING:
+    from residency.scheduling.problem_builder import BlockContext
+
+
+def conflicts(session: Session, context: BlockContext) -> list[dict[str, Any]]:
+    """Double bookings, work during a blocking absence, and ineligible rows, from the rows."""
+    start, end = context.block.start_date, context.block.end_date
+    levels = repo.resident_levels(session, context.academic_year)
+    blocked = defaultdict(list)
+    for a in context.absences:
+        if a.blocks_scheduling:
+            blocked[a.person_id].append(a)
+    found: list[dict[str, Any]] = []
+    timed: dict[str, list[tuple[datetime, datetime, str]]] = defaultdict(list)
+    for row in repo.assignments_between(session, start, end):
+        key, day, what = row.person.key, row.half_day.date, row.rotation.abbreviation
+        found += _during_absence(blocked[row.person_id], key, day, what)
+        pgy = levels.get(row.person_id)
+        if pgy is not None and row.rotation.eligible_pgy and pgy not in row.rotation.eligible_pgy:
+            found.append(_conflict("ineligible", key, day, f"PGY-{pgy} on {what}"))
+        if row.activity == FMIT_ROW:
+            continue
+        for shift in row.rotation.duty_pattern().shifts_on(day.weekday()):
+            if shift.session == row.half_day.session:
+                timed[key].append((*shift.on(day), f"{what} {row.half_day.session}"))
+    for call in repo.calls_between(session, start, end):
+        key = call.person.key
+        found += _during_absence(blocked[call.person_id], key, call.date, "call")
+        timed[key].append((call.starts_at, call.ends_at, f"{call.call_type} call"))
+        service = context.service_for(call.call_type)
+        template = context.templates.get(service or "")
+        pgy = levels.get(call.person_id)
+        if template and pgy and template.eligible_pgy and pgy not in template.eligible_pgy:
+            found.append(_conflict("ineligible", key, call.date, f"PGY-{pgy} on {service} call"))
+    for key, items in timed.items():
+        found += _overlaps(key, sorted(items))
+    return found
+
+
+def _conflict(kind: str, person: str, day: date, detail: str) -> dict[str, Any]:
+    return {"type": kind, "person_id": person, "day": day.isoformat(), "detail": detail}
+
+
+def _during_absence(absences: list[Any], key: str, day: date, what: str) -> list[dict[str, Any]]:
+    return [
+        _conflict("during_absence", key, day, f"{what} during {a.absence_type}")
+        for a in absences
+        if a.start_date <= day <= a.end_date
+    ]
+
+
+def _overlaps(key: str, items: list[tuple[datetime, datetime, str]]) -> list[dict[str, Any]]:
+    found = []
+    latest: tuple[datetime, datetime, str] | None = None
+    for item in items:
+        if latest is not None and item[0] < latest[1]:
+            detail = f"{latest[2]} overlaps {item[2]}"
+            found.append(_conflict("double_booking", key, item[0].date(), detail))
+        if latest is None or item[1] > latest[1]:
+            latest = item
+    return found
+
+
+def coverage(schedule: Schedule) -> dict[str, Any]:
+    """Filled required positions over required positions (never above 100 %); staffing above
+    the minimum is counted separately so it cannot inflate the percentage."""
+    problem = schedule.problem
+    required = filled = above = 0
+    for activity in (a for a in problem.activities if a.min_residents > 0):
+        for day, session in running_slots(problem, activity):
+            count = sum(
+                1 for p in schedule.in_slot(activity.id, day, session) if problem.resident(p)
+            )
+            required += activity.min_residents
+            filled += min(count, activity.min_residents)
+            above += max(0, count - activity.min_residents)
+    for service in problem.call_services:
+        for day in problem.days:
+            if service.pattern.shifts_on(day.weekday()):
+                count = len(schedule.on_call(service.id, day))
+                required += service.per_night
+                filled += min(count, service.per_night)
+    if problem.policy.fmit is not None:
+        need = problem.policy.fmit.attendings_per_week
+        for week in fmit_week_starts(problem):
+            required += need
+            filled += min(len(schedule.fmit_attendings(week)), need)
+    pct = 100.0 if required == 0 else round(100.0 * filled / required, 2)
+    return {"coverage_pct": pct, "required": required, "filled": filled, "above_minimum": above}
+
+
+def hard_violations(schedule: Schedule) -> list[str]:
+    """Every hard rule's own plain-Python check on the saved schedule."""
+    return [
+        f"{v.constraint}: {v.person_id or ''} {v.day or ''} {v.detail}".replace("  ", " ")
+        for rule in REGISTRY
+        if rule.hard
+        for v in rule.violations(schedule)
+    ]
+
+
+def acgme_overrides(context: BlockContext) -> list[dict[str, Any]]:
+    """Manual rows kept with a recorded reason (a coordinator's override of a rule)."""
+    found = [
+        {
+            "person_id": row.person.key,
+            "day": row.half_day.date.isoformat(),
+            "session": str(row.half_day.session),
+            "rotation": row.rotation.abbreviation,
+            "reason": row.override_reason,
+            "locked": row.locked,
+        }
+        for row in context.kept_assignments
+        if row.override_reason
+    ]
+    found += [
+        {
+            "person_id": call.person.key,
+            "day": call.date.isoformat(),
+            "session": "night",
+            "rotation": f"{call.call_type} call",
+            "reason": call.override_reason,
+            "locked": call.locked,
+        }
+        for call in context.kept_calls
+        if call.override_reason
+    ]
+    return found

@@ -1,0 +1,290 @@
+"""The engine's `Problem` for one block, read from the database.
+
+Mapping (documented in docs/scheduling.md):
+- residents: every resident with a PGY in the academic year; their rotation comes from the
+  Level-1 plan (`rotation_plan_entries`); a half-block plan gives a `later_rotation` from the
+  block's middle day (the annual engine's split: 14 of 28 days);
+- activities: rotation templates, by `ActivityType` (`ACTIVITY_KINDS`); `call` templates become
+  call services; `leave` and `off` templates schedule nothing;
+- faculty with their role; FMIT attendings are the roles the policy names;
+- absences, locked and manual rows (kept, so given as locks), the 7 days of stored duty before
+  the block (boundary context) and the program policy from `app_settings.policy`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from residency.absences.models import Absence as AbsenceRow
+from residency.calendar.models import Block
+from residency.calendar.service import block_row
+from residency.compliance.service import counts_as_leave, duty_periods_between
+from residency.errors import RefusedError
+from residency.people.models import FacultyRole as DbRole
+from residency.people.models import Person
+from residency.rotations.duty_pattern import DutyKind
+from residency.rotations.models import ActivityType, RotationTemplate
+from residency.scheduling import repository as repo
+from residency.scheduling.engine.problem import (
+    FMIT_ACTIVITY,
+    Absence,
+    Activity,
+    ActivityKind,
+    CallService,
+    CallStaff,
+    Faculty,
+    FacultyRole,
+    Lock,
+    Problem,
+    Resident,
+)
+from residency.scheduling.models import Assignment, CallAssignment, CallType
+from residency.scheduling.policy import BlockSettings, engine_policy
+from residency.scheduling.stored import FMIT_ROW, previous_schedule
+
+ACTIVITY_KINDS = {
+    ActivityType.INPATIENT: ActivityKind.INPATIENT,
+    ActivityType.NIGHT_FLOAT: ActivityKind.NIGHT_FLOAT,
+    ActivityType.CLINIC: ActivityKind.CLINIC,
+    ActivityType.OUTPATIENT: ActivityKind.ELECTIVE,
+    ActivityType.PROCEDURE: ActivityKind.ELECTIVE,
+    ActivityType.EDUCATION: ActivityKind.DIDACTICS,
+    ActivityType.ORIENTATION: ActivityKind.ADMIN,
+}  # CALL: a call service; LEAVE and OFF: nothing to schedule
+FACULTY_ROLES = {
+    DbRole.PROGRAM_DIRECTOR: FacultyRole.PROGRAM_DIRECTOR,
+    DbRole.ASSOCIATE_PROGRAM_DIRECTOR: FacultyRole.ASSOCIATE_PROGRAM_DIRECTOR,
+    DbRole.OFFICER_IN_CHARGE: FacultyRole.OFFICER_IN_CHARGE,
+    DbRole.DEPARTMENT_CHIEF: FacultyRole.DEPARTMENT_CHIEF,
+    DbRole.SPORTS_MEDICINE: FacultyRole.CORE,  # clinic limit of core faculty
+    DbRole.CORE: FacultyRole.CORE,
+}
+CALL_TYPES = {DutyKind.IN_HOUSE_CALL: CallType.IN_HOUSE, DutyKind.HOME_CALL: CallType.HOME}
+BOUNDARY_DAYS = 7
+
+
+@dataclass
+class BlockContext:
+    """A block's problem with what the service needs to save and explain it."""
+
+    academic_year: int
+    block: Block
+    problem: Problem
+    settings: BlockSettings
+    templates: dict[str, RotationTemplate]
+    people: dict[str, Person]
+    absences: list[AbsenceRow]
+    kept_assignments: list[Assignment] = field(default_factory=list)
+    kept_calls: list[CallAssignment] = field(default_factory=list)
+
+    def call_type(self, service_id: str) -> CallType:
+        kinds = {s.kind for s in self.templates[service_id].duty_pattern().shifts}
+        return CALL_TYPES.get(next(iter(kinds), DutyKind.IN_HOUSE_CALL), CallType.IN_HOUSE)
+
+    def service_for(self, call_type: CallType) -> str | None:
+        services = [s.id for s in self.problem.call_services if self.call_type(s.id) == call_type]
+        return services[0] if services else None
+
+
+def middle_day(block: Block) -> date:
+    days = (block.end_date - block.start_date).days + 1
+    return block.start_date + timedelta(days=days // 2)
+
+
+def build_block_problem(
+    session: Session, academic_year: int, number: int, repair: bool = False
+) -> BlockContext:
+    block = block_row(session, academic_year, number)
+    entries = repo.plan_entries(session, academic_year, number)
+    if not entries:
+        raise RefusedError(
+            f"block {number} of academic year {academic_year} has no rotation plan; run "
+            f"`residency plan year --academic-year {academic_year}` first"
+        )
+    settings = BlockSettings.from_policy(repo.policy(session))
+    templates = {t.abbreviation: t for t in repo.templates(session)}
+    levels = repo.resident_levels(session, academic_year)
+    residents_by_id = repo.people_by_id(session, list(levels))
+    faculty = repo.active_faculty(session)
+    people = {p.key: p for p in [*residents_by_id.values(), *faculty] if p.active}
+    start, end = block.start_date, block.end_date
+    absences = [a for a in repo.absences_between(session, start, end) if a.person.key in people]
+    kept_rows = [
+        a
+        for a in repo.assignments_between(session, start, end)
+        if not repo.replaceable(a.source, a.locked) and a.person.key in people
+    ]
+    kept_calls = [
+        c
+        for c in repo.calls_between(session, start, end)
+        if not repo.replaceable(c.source, c.locked) and c.person.key in people
+    ]
+    residents = _residents(entries, levels, residents_by_id, settings, middle_day(block))
+    used = _used_templates(residents, settings, templates, kept_rows)
+    problem = Problem(
+        start,
+        end,
+        residents=residents,
+        faculty=tuple(_faculty(p, settings) for p in faculty if p.active),
+        activities=tuple(_activity(templates[a], settings) for a in sorted(used)),
+        call_services=tuple(
+            _call_service(t) for t in templates.values() if t.activity_type == ActivityType.CALL
+        ),
+        absences=tuple(_absence(a) for a in absences),
+        boundary=_boundary(session, block, academic_year, people),
+        policy=engine_policy(settings),
+    )
+    context = BlockContext(
+        academic_year, block, problem, settings, templates, people, absences, kept_rows, kept_calls
+    )
+    previous = previous_schedule(session, context) if repair else None
+    context.problem = replace(problem, locks=_locks(context), previous=previous)
+    return context
+
+
+def _residents(
+    entries: list[Any],
+    levels: dict[int, int],
+    people: dict[int, Person],
+    settings: BlockSettings,
+    middle: date,
+) -> tuple[Resident, ...]:
+    halves: dict[int, dict[int, str | None]] = {}
+    for entry in entries:
+        rotation = entry.rotation.abbreviation if _schedulable(entry.rotation) else None
+        halves.setdefault(entry.person_id, {})[entry.block_half] = rotation
+    found = []
+    for person_id, pgy in sorted(levels.items(), key=lambda item: people[item[0]].key):
+        person = people[person_id]
+        if not person.active:
+            continue
+        plan = halves.get(person_id, {})
+        first = plan.get(0, plan.get(1))
+        later = (middle, plan.get(2)) if 0 not in plan and plan.get(2) != first else None
+        found.append(
+            Resident(
+                person.key,
+                person.name,
+                pgy,
+                rotation_id=first,
+                clinic_id=settings.continuity_clinic,
+                later_rotation=later,
+            )
+        )
+    return tuple(found)
+
+
+def _schedulable(template: RotationTemplate) -> bool:
+    return template.activity_type in ACTIVITY_KINDS and bool(template.shifts)
+
+
+def _used_templates(
+    residents: tuple[Resident, ...],
+    settings: BlockSettings,
+    templates: dict[str, RotationTemplate],
+    kept: list[Assignment],
+) -> set[str]:
+    """Rotations on the plan, shared activities, services that must be staffed, kept rows."""
+    used = {r.rotation_id for r in residents} | {
+        r.later_rotation[1] for r in residents if r.later_rotation
+    }
+    used |= set(settings.open_activities)
+    if settings.continuity_clinic:
+        used.add(settings.continuity_clinic)
+    used |= {a for a, t in templates.items() if t.min_residents_per_half_day > 0}
+    used |= {row.rotation.abbreviation for row in kept if row.activity != FMIT_ROW}
+    return {a for a in used if a is not None and a in templates and _schedulable(templates[a])}
+
+
+def _activity(template: RotationTemplate, settings: BlockSettings) -> Activity:
+    kind = ACTIVITY_KINDS[template.activity_type]
+    services = settings.inpatient_services
+    if (
+        kind == ActivityKind.INPATIENT
+        and services is not None
+        and template.abbreviation not in services
+    ):
+        kind = ActivityKind.ELECTIVE  # another department's ward: no program headcount
+    clinic = kind == ActivityKind.CLINIC
+    return Activity(
+        template.abbreviation,
+        template.name,
+        kind,
+        template.duty_pattern(),
+        eligible_pgys=frozenset(template.eligible_pgy),
+        min_residents=template.min_residents_per_half_day,
+        max_residents=template.max_residents_per_half_day,
+        max_physicians=settings.clinic_max_physicians.get(template.abbreviation),
+        # Precepting is modelled for clinics; a service's own attendings supervise its wards.
+        supervised=template.requires_supervision and clinic,
+        rotation_only=not clinic and template.abbreviation not in settings.open_activities,
+    )
+
+
+def _call_service(template: RotationTemplate) -> CallService:
+    pattern = template.duty_pattern()
+    home = all(s.kind == DutyKind.HOME_CALL for s in pattern.shifts)
+    return CallService(
+        template.abbreviation,
+        template.name,
+        pattern,
+        staff=CallStaff.FACULTY if home else CallStaff.RESIDENTS,
+        per_night=max(1, template.min_residents_per_half_day),
+        eligible_pgys=frozenset(template.eligible_pgy),
+    )
+
+
+def _faculty(person: Person, settings: BlockSettings) -> Faculty:
+    role = person.faculty_role or DbRole.CORE
+    return Faculty(
+        person.key,
+        person.name,
+        FACULTY_ROLES[role],
+        fmit_eligible=role.value in settings.fmit_attending_roles,
+    )
+
+
+def _absence(row: AbsenceRow) -> Absence:
+    return Absence(
+        row.person.key,
+        row.start_date,
+        row.end_date,
+        row.absence_type.value,
+        blocking=row.blocks_scheduling,
+        is_leave=counts_as_leave(row),
+    )
+
+
+def _boundary(
+    session: Session, block: Block, academic_year: int, people: dict[str, Person]
+) -> tuple[Any, ...]:
+    """Stored duty of the 7 days before the block (rest and consecutive-night rules)."""
+    year = academic_year if block.number > 1 else academic_year - 1
+    first = block.start_date - timedelta(days=BOUNDARY_DAYS)
+    periods = duty_periods_between(session, first, block.start_date - timedelta(days=1), year)
+    return tuple(p for p in periods if p.person_id in people)
+
+
+def _locks(context: BlockContext) -> tuple[Lock, ...]:
+    """Kept rows (locked, or made by hand) are fixed for the solver."""
+    locks: dict[tuple[str, date, str, object], Lock] = {}
+    activities = {a.id for a in context.problem.activities}
+    for row in context.kept_assignments:
+        day, key = row.half_day.date, row.person.key
+        if row.activity == FMIT_ROW:
+            week = day - timedelta(days=(day.weekday() - 4) % 7)  # FMIT weeks start on Friday
+            locks.setdefault((key, week, FMIT_ACTIVITY, None), Lock(key, day, FMIT_ACTIVITY))
+        elif row.rotation.abbreviation in activities:
+            lock = Lock(key, day, row.rotation.abbreviation, row.half_day.session)
+            locks[(key, day, lock.activity_id, lock.session)] = lock
+    for call in context.kept_calls:
+        service = context.service_for(call.call_type)
+        if service is not None:
+            locks[(call.person.key, call.date, service, None)] = Lock(
+                call.person.key, call.date, service
+            )
+    return tuple(locks.values())

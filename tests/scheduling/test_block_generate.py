@@ -1,0 +1,118 @@
+"""`residency generate --block`: saved in one transaction, re-checked from the database, honest
+JSON; then `compliance check --block` and `schedule duty --csv` on what was saved."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from block_helpers import BLOCK, YEAR, count_rows, generate_args, parse_json, runs, seed
+from sqlalchemy import Engine, select, update
+from sqlalchemy.orm import Session
+
+from residency.cli import main
+from residency.scheduling.models import Assignment, AssignmentSource, RunStatus
+
+JSON_KEYS = {
+    "run_id",
+    "solver_status",
+    "objective",
+    "best_bound",
+    "gap",
+    "wall_s",
+    "assignments",
+    "call_assignments",
+    "coverage_pct",
+    "conflicts",
+    "acgme_overrides",
+    "compliance",
+    "penalties",
+}
+
+
+def test_generate_saves_the_block_and_reports_exactly_the_json_keys(
+    cli_db: str, db_engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed(db_engine)
+    assert main([*generate_args(), "--json"]) == 0
+    result = parse_json(capsys.readouterr().out)
+    assert set(result) == JSON_KEYS
+    assert result["solver_status"] in ("OPTIMAL", "FEASIBLE")
+    assert 0 < result["coverage_pct"] <= 100
+    assert result["conflicts"] == [] and result["acgme_overrides"] == []
+    assert result["compliance"]["violations"] == []
+    assert set(result["penalties"]) >= {"Continuity", "ContinuityClinic"}
+    with Session(db_engine) as session:
+        assignments, calls = count_rows(session)
+        assert (assignments, calls) == (result["assignments"], result["call_assignments"])
+        assert calls == 8  # Friday and Saturday nights of four weeks, one resident each
+        (run,) = runs(session)
+        assert run.id == result["run_id"] and run.status == RunStatus.SUCCEEDED
+        assert run.metrics["coverage_pct"] == result["coverage_pct"]
+        assert len(run.constraint_fingerprint) == 64
+
+
+def test_text_output_is_a_summary_table(
+    cli_db: str, db_engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed(db_engine)
+    assert main(generate_args()) == 0
+    out = capsys.readouterr().out
+    for label in ("solver status", "coverage of required positions", "ACGME violations"):
+        assert label in out
+
+
+def test_a_second_generation_replaces_solver_rows_and_keeps_locked_ones(
+    cli_db: str, db_engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed(db_engine)
+    assert main([*generate_args(), "--json"]) == 0
+    first = parse_json(capsys.readouterr().out)
+    with Session(db_engine) as session, session.begin():
+        kept = session.scalars(select(Assignment).order_by(Assignment.id)).first()
+        assert kept is not None
+        kept_id = kept.id
+        session.execute(
+            update(Assignment)
+            .where(Assignment.id == kept_id)
+            .values(locked=True, source=AssignmentSource.MANUAL)
+        )
+    assert main([*generate_args("--seed", "2"), "--json"]) == 0
+    second = parse_json(capsys.readouterr().out)
+    with Session(db_engine) as session:
+        assignments, _ = count_rows(session)
+        assert assignments == second["assignments"]
+        locked = session.get(Assignment, kept_id)
+        assert locked is not None and locked.locked
+        newest = session.scalars(select(Assignment.schedule_run_id).distinct()).all()
+        assert set(newest) == {first["run_id"], second["run_id"]}  # only the kept row is old
+
+
+def test_stored_block_is_rechecked_and_exported(
+    cli_db: str, db_engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed(db_engine)
+    assert main(generate_args()) == 0
+    capsys.readouterr()
+    where = ["--block", str(BLOCK), "--academic-year", str(YEAR)]
+    assert main(["compliance", "check", *where, "--json"]) == 0
+    checked = parse_json(capsys.readouterr().out)
+    assert checked["summary"]["violations"] == 0
+    duty = tmp_path / "duty.csv"
+    assert main(["schedule", "duty", *where, "--csv", str(duty)]) == 0
+    lines = duty.read_text().splitlines()
+    assert lines[0] == "person_id,pgy,start,end,kind"
+    assert any(line.endswith(",in_house_call") for line in lines)
+    capsys.readouterr()
+    assert main(["compliance", "check", str(duty), "--json"]) == 0
+    assert parse_json(capsys.readouterr().out)["summary"]["violations"] == 0
+
+
+def test_a_block_without_a_plan_is_refused_naming_the_fix(
+    cli_db: str, db_engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed(db_engine, plan={})
+    assert main(generate_args()) == 3
+    err = capsys.readouterr().err.strip()
+    assert "residency plan year --academic-year 2025" in err
+    assert err.count("\n") == 0
