@@ -3,11 +3,11 @@ on its own micro-problem (so a registered-but-inert rule cannot ship)."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from residency.scheduling.engine.constraints.base import Constraint
+from residency.scheduling.engine.manifest import VerifyReport, compare_with_manifest
 from residency.scheduling.engine.results import Solution, SolveMode, SolveParams
 from residency.scheduling.engine.solve import solve
 
@@ -52,29 +52,8 @@ MANIFEST = EXPECTED_HARD + EXPECTED_SOFT
 MICRO_PARAMS = SolveParams(time_limit_s=10, workers=1, seed=1, mode=SolveMode.OPTIMIZE)
 
 
-@dataclass(frozen=True)
-class VerifyReport:
-    missing: tuple[str, ...]
-    duplicated: tuple[str, ...]
-    unexpected: tuple[str, ...]
-    wrong_kind: tuple[str, ...]
-
-    @property
-    def ok(self) -> bool:
-        return not (self.missing or self.duplicated or self.unexpected or self.wrong_kind)
-
-
 def verify(registry: Sequence[Constraint]) -> VerifyReport:
-    names = Counter(c.name for c in registry)
-    hard = {c.name for c in registry if c.hard}
-    wrong = [n for n in EXPECTED_HARD if n in names and n not in hard]
-    wrong += [n for n in EXPECTED_SOFT if n in hard]
-    return VerifyReport(
-        missing=tuple(n for n in MANIFEST if n not in names),
-        duplicated=tuple(sorted(n for n, count in names.items() if count > 1)),
-        unexpected=tuple(sorted(n for n in names if n not in MANIFEST)),
-        wrong_kind=tuple(wrong),
-    )
+    return compare_with_manifest(registry, EXPECTED_HARD, EXPECTED_SOFT)
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,13 @@ changes the answer on its own micro-problem (so a registered-but-inert rule cann
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from residency.scheduling.engine.annual.constraints.base import AnnualConstraint
 from residency.scheduling.engine.annual.results import AnnualSolution
 from residency.scheduling.engine.annual.solve import solve_annual
+from residency.scheduling.engine.manifest import VerifyReport, compare_with_manifest
 from residency.scheduling.engine.results import SolveMode, SolveParams
 
 EXPECTED_HARD = (
@@ -27,29 +27,8 @@ MANIFEST = EXPECTED_HARD + EXPECTED_SOFT
 MICRO_PARAMS = SolveParams(time_limit_s=10, workers=1, seed=1, mode=SolveMode.OPTIMIZE)
 
 
-@dataclass(frozen=True)
-class VerifyReport:
-    missing: tuple[str, ...]
-    duplicated: tuple[str, ...]
-    unexpected: tuple[str, ...]
-    wrong_kind: tuple[str, ...]
-
-    @property
-    def ok(self) -> bool:
-        return not (self.missing or self.duplicated or self.unexpected or self.wrong_kind)
-
-
 def verify(registry: Sequence[AnnualConstraint]) -> VerifyReport:
-    names = Counter(c.name for c in registry)
-    hard = {c.name for c in registry if c.hard}
-    wrong = [n for n in EXPECTED_HARD if n in names and n not in hard]
-    wrong += [n for n in EXPECTED_SOFT if n in hard]
-    return VerifyReport(
-        missing=tuple(n for n in MANIFEST if n not in names),
-        duplicated=tuple(sorted(n for n, count in names.items() if count > 1)),
-        unexpected=tuple(sorted(n for n in names if n not in MANIFEST)),
-        wrong_kind=tuple(wrong),
-    )
+    return compare_with_manifest(registry, EXPECTED_HARD, EXPECTED_SOFT)
 
 
 @dataclass(frozen=True)
