@@ -10,11 +10,16 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
 
 from ortools.sat.python import cp_model
 
 from residency.scheduling.engine.constraints.base import Constraint
+from residency.scheduling.engine.cpsat import (
+    make_solver,
+    model_size,
+    penalty_value,
+    relative_gap,
+)
 from residency.scheduling.engine.items import CallKey, FmitKey, SlotKey
 from residency.scheduling.engine.model import BuiltModel, build_model
 from residency.scheduling.engine.problem import Assignment, CallAssignment, FmitWeek, Problem
@@ -43,7 +48,7 @@ def solve(
         raise ProblemError("mode repair needs the previous schedule (problem.previous)")
     started = time.monotonic()
     built = build_model(problem, rules)
-    solver = _solver(params)
+    solver = make_solver(params)
     status = solver.status_name(solver.solve(built.cp))
     if status in ("OPTIMAL", "FEASIBLE"):
         return _solution(problem, built, solver, status, time.monotonic() - started)
@@ -55,7 +60,7 @@ def solve(
         wall_s=time.monotonic() - started,
         notes=_notes(built),
         conflicting=conflicting,
-        model_size=_model_size(built),
+        model_size=model_size(built.cp),
     )
 
 
@@ -84,19 +89,10 @@ def _infeasible_core(built: BuiltModel, names: list[str], params: SolveParams) -
     """Indices of enabling literals that suffice for infeasibility, or None if feasible."""
     built.cp.clear_assumptions()
     built.cp.add_assumptions([built.enable[n] for n in names])
-    solver = _solver(params)
+    solver = make_solver(params)
     if solver.status_name(solver.solve(built.cp)) != "INFEASIBLE":
         return None
     return list(solver.sufficient_assumptions_for_infeasibility())
-
-
-def _solver(params: SolveParams) -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = params.time_limit_s
-    solver.parameters.num_workers = params.workers
-    solver.parameters.random_seed = params.seed
-    solver.parameters.stop_after_first_solution = params.mode == SolveMode.FEASIBLE
-    return solver
 
 
 def _solution(
@@ -117,21 +113,17 @@ def _solution(
         fmit_weeks=chosen.fmit_weeks,
         objective=objective,
         best_bound=bound,
-        gap=0.0 if status == "OPTIMAL" else abs(objective - bound) / max(1.0, abs(objective)),
+        gap=relative_gap(status, objective, bound),
         wall_s=wall_s,
         penalties={
-            name: weight * _value(solver, penalty)
+            name: weight * penalty_value(solver, penalty)
             for name, (weight, penalty) in built.penalties.items()
         },
         notes=_notes(built),
         added=gained,
         removed=lost,
-        model_size=_model_size(built),
+        model_size=model_size(built.cp),
     )
-
-
-def _value(solver: cp_model.CpSolver, expr: Any) -> int:
-    return int(expr) if isinstance(expr, int) else int(solver.value(expr))
 
 
 def _assignment(key: SlotKey) -> Assignment:
@@ -148,8 +140,3 @@ def _fmit(key: FmitKey) -> FmitWeek:
 
 def _notes(built: BuiltModel) -> dict[str, str]:
     return {name: activation.note for name, activation in built.activations.items()}
-
-
-def _model_size(built: BuiltModel) -> dict[str, int]:
-    proto = built.cp.proto
-    return {"variables": len(proto.variables), "constraints": len(proto.constraints)}

@@ -21,6 +21,12 @@ from residency.scheduling.engine.annual.plan import entries_from_halves
 from residency.scheduling.engine.annual.problem import AnnualProblem
 from residency.scheduling.engine.annual.results import AnnualSolution
 from residency.scheduling.engine.annual.symmetry import break_symmetry
+from residency.scheduling.engine.cpsat import (
+    make_solver,
+    model_size,
+    penalty_value,
+    relative_gap,
+)
 from residency.scheduling.engine.results import SolveMode, SolveParams
 from residency.scheduling.engine.validation import ProblemError
 
@@ -66,7 +72,7 @@ def solve_annual(
     rules = ANNUAL_REGISTRY if constraints is None else constraints
     started = time.monotonic()
     built = build_plan_model(problem, rules)
-    solver = _solver(params)
+    solver = make_solver(params)
     status = solver.status_name(solver.solve(built.model.cp))
     if status in ("OPTIMAL", "FEASIBLE"):
         return _solution(problem, built, solver, status, time.monotonic() - started)
@@ -79,7 +85,7 @@ def solve_annual(
         notes=_notes(built),
         conflicting=tuple(sorted({part.split(":")[0] for part in parts})),
         conflict_details=parts,
-        model_size=_model_size(built),
+        model_size=model_size(built.model.cp),
     )
 
 
@@ -109,19 +115,10 @@ def _infeasible_core(model: PlanModel, labels: list[str], params: SolveParams) -
     by_index = {lit.index: label for label, lit in model.enable.items()}
     model.cp.clear_assumptions()
     model.cp.add_assumptions([model.enable[label] for label in labels])
-    solver = _solver(params)
+    solver = make_solver(params)
     if solver.status_name(solver.solve(model.cp)) != "INFEASIBLE":
         return None
     return [by_index[i] for i in solver.sufficient_assumptions_for_infeasibility()]
-
-
-def _solver(params: SolveParams) -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = params.time_limit_s
-    solver.parameters.num_workers = params.workers
-    solver.parameters.random_seed = params.seed
-    solver.parameters.stop_after_first_solution = params.mode == SolveMode.FEASIBLE
-    return solver
 
 
 def _solution(
@@ -139,25 +136,16 @@ def _solution(
         entries=entries_from_halves(problem, chosen),
         objective=objective,
         best_bound=bound,
-        gap=0.0 if status == "OPTIMAL" else abs(objective - bound) / max(1.0, abs(objective)),
+        gap=relative_gap(status, objective, bound),
         wall_s=wall_s,
         penalties={
-            name: weight * _value(solver, penalty)
+            name: weight * penalty_value(solver, penalty)
             for name, (weight, penalty) in built.penalties.items()
         },
         notes=_notes(built),
-        model_size=_model_size(built),
+        model_size=model_size(built.model.cp),
     )
-
-
-def _value(solver: cp_model.CpSolver, expr: Any) -> int:
-    return int(expr) if isinstance(expr, int) else int(solver.value(expr))
 
 
 def _notes(built: BuiltPlanModel) -> dict[str, str]:
     return {name: activation.note for name, activation in built.activations.items()}
-
-
-def _model_size(built: BuiltPlanModel) -> dict[str, int]:
-    proto = built.model.cp.proto
-    return {"variables": len(proto.variables), "constraints": len(proto.constraints)}
