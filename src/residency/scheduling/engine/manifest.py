@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 
 class Registered(Protocol):
@@ -14,6 +14,24 @@ class Registered(Protocol):
 
     @property
     def hard(self) -> bool: ...
+
+
+class RuleMetadata:
+    """What both levels' constraints declare about themselves, and how `constraints list`
+    shows it."""
+
+    name: ClassVar[str]
+    hard: ClassVar[bool]
+    weight: ClassVar[int] = 0  # soft rules only: cost of one penalty unit
+    reason: ClassVar[str]
+
+    def describe(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "hard": self.hard,
+            "weight": self.weight if not self.hard else None,
+            "reason": self.reason,
+        }
 
 
 @dataclass(frozen=True)

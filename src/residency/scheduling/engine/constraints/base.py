@@ -7,8 +7,9 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, ClassVar
+from typing import Any
 
+from residency.scheduling.engine.manifest import RuleMetadata
 from residency.scheduling.engine.model import ModelVars, RuleModel
 from residency.scheduling.engine.problem import Problem
 from residency.scheduling.engine.results import Schedule
@@ -36,12 +37,7 @@ class Violation:
     amount: int = 1  # penalty units, for soft rules
 
 
-class Constraint(ABC):
-    name: ClassVar[str]
-    hard: ClassVar[bool]
-    weight: ClassVar[int] = 0  # soft rules only: cost of one penalty unit
-    reason: ClassVar[str]
-
+class Constraint(RuleMetadata, ABC):
     @abstractmethod
     def add_to(self, model: RuleModel, vars: ModelVars, problem: Problem) -> Activation: ...
 
@@ -58,14 +54,6 @@ class Constraint(ABC):
         self, detail: str, person_id: str | None = None, day: date | None = None, amount: int = 1
     ) -> Violation:
         return Violation(self.name, detail, person_id, day, amount)
-
-    def describe(self) -> dict[str, object]:
-        return {
-            "name": self.name,
-            "hard": self.hard,
-            "weight": self.weight if not self.hard else None,
-            "reason": self.reason,
-        }
 
 
 def added(model: RuleModel, what: str, idle: str) -> Activation:

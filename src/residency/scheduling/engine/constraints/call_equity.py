@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
@@ -38,8 +39,8 @@ class _CallEquity(Constraint):
 
     hard = False
 
-    def counts_day(self, day: date) -> bool:
-        raise NotImplementedError
+    @abstractmethod
+    def counts_day(self, day: date) -> bool: ...
 
     def _groups(self, problem: Problem) -> list[tuple[CallService, list[date], list[str]]]:
         groups = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Iterator
 from datetime import date
 
@@ -31,8 +32,8 @@ class _ResidentBounds(Constraint):
 
     hard = True
 
-    def selects(self, activity: Activity) -> bool:
-        raise NotImplementedError
+    @abstractmethod
+    def selects(self, activity: Activity) -> bool: ...
 
     def _bounded(self, problem: Problem) -> list[Activity]:
         return [

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import ClassVar
 
 from residency.scheduling.engine.annual.model import PlanModel
 from residency.scheduling.engine.annual.plan import AnnualPlan
 from residency.scheduling.engine.annual.problem import AnnualProblem
 from residency.scheduling.engine.constraints.base import Activation
+from residency.scheduling.engine.manifest import RuleMetadata
 
 __all__ = ["Activation", "AnnualConstraint", "PlanViolation", "added"]
 
@@ -25,12 +25,7 @@ class PlanViolation:
     amount: int = 1  # penalty units, for soft rules
 
 
-class AnnualConstraint(ABC):
-    name: ClassVar[str]
-    hard: ClassVar[bool]
-    weight: ClassVar[int] = 0  # soft rules only: cost of one penalty unit
-    reason: ClassVar[str]
-
+class AnnualConstraint(RuleMetadata, ABC):
     @abstractmethod
     def add_to(self, model: PlanModel, problem: AnnualProblem) -> Activation: ...
 
@@ -47,14 +42,6 @@ class AnnualConstraint(ABC):
         self, detail: str, resident_id: str | None = None, block: int | None = None, amount: int = 1
     ) -> PlanViolation:
         return PlanViolation(self.name, detail, resident_id, block, amount)
-
-    def describe(self) -> dict[str, object]:
-        return {
-            "name": self.name,
-            "hard": self.hard,
-            "weight": self.weight if not self.hard else None,
-            "reason": self.reason,
-        }
 
 
 def added(model: PlanModel, before: int, what: str, idle: str) -> Activation:
