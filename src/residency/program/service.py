@@ -18,6 +18,7 @@ from residency.calendar.service import ensure_academic_year
 from residency.errors import InputError
 from residency.ops.models import SETTINGS_ROW_ID, AppSettings
 from residency.people.models import Person, PersonKind, ResidentLevel
+from residency.people.repository import person_ids_by_key
 from residency.program.schema import ProgramDocument, Rotation, parse_shift
 from residency.rotations.duty_pattern import WEEKDAYS
 from residency.rotations.models import (
@@ -26,6 +27,7 @@ from residency.rotations.models import (
     RotationTemplate,
     StaffingRule,
 )
+from residency.rotations.repository import rotation_ids_by_abbreviation
 from residency.scheduling.models import AssignmentSource, RotationPlanEntry
 from residency.upsert import UpsertResult, upsert_rows
 
@@ -50,7 +52,7 @@ def import_program(session: Session, doc: ProgramDocument) -> ImportReport:
         report.counts["half-days"] = half_days
         report.counts["rotation templates"] = _import_rotations(session, doc.rotations)
         report.counts["people"] = _import_people(session, doc)
-        person_ids = dict(session.execute(select(Person.key, Person.id)).tuples().all())
+        person_ids = person_ids_by_key(session)
         report.counts["PGY levels"] = _import_levels(session, doc, person_ids)
         report.counts["absences"] = _import_absences(session, doc, person_ids)
         report.counts["fixed rotations"] = _import_fixed_rotations(session, doc, person_ids)
@@ -105,7 +107,7 @@ def _import_rotations(session: Session, rotations: list[Rotation]) -> UpsertResu
         ],
         key_columns=["abbreviation"],
     )
-    ids = _rotation_ids(session)
+    ids = rotation_ids_by_abbreviation(session)
     for rotation in rotations:
         if _replace_shifts(session, ids[rotation.abbreviation], rotation):
             result.mark_updated((rotation.abbreviation,))
@@ -194,7 +196,7 @@ def _import_absences(
 def _import_fixed_rotations(
     session: Session, doc: ProgramDocument, person_ids: dict[str, int]
 ) -> UpsertResult:
-    rotation_ids = _rotation_ids(session)
+    rotation_ids = rotation_ids_by_abbreviation(session)
     rows = [
         {
             "person_id": person_ids[f.person],
@@ -215,14 +217,8 @@ def _import_fixed_rotations(
     )
 
 
-def _rotation_ids(session: Session) -> dict[str, int]:
-    return dict(
-        session.execute(select(RotationTemplate.abbreviation, RotationTemplate.id)).tuples().all()
-    )
-
-
 def _import_curriculum(session: Session, doc: ProgramDocument) -> UpsertResult:
-    rotation_ids = _rotation_ids(session)
+    rotation_ids = rotation_ids_by_abbreviation(session)
     rows = [
         {
             "pgy": c.pgy,
@@ -236,7 +232,7 @@ def _import_curriculum(session: Session, doc: ProgramDocument) -> UpsertResult:
 
 
 def _import_staffing_rules(session: Session, doc: ProgramDocument) -> UpsertResult:
-    rotation_ids = _rotation_ids(session)
+    rotation_ids = rotation_ids_by_abbreviation(session)
     rows = [
         {
             "rotation_id": rotation_ids[r.rotation],

@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 from residency.calendar.academic_year import year_end, year_start
 from residency.db import unit_of_work
 from residency.errors import InputError
-from residency.people.models import Person
+from residency.people.repository import person_ids_by_key
 from residency.program.export import export_program
-from residency.rotations.models import RotationTemplate
+from residency.rotations.repository import rotation_ids_by_abbreviation
 from residency.scheduling.annual_problem import annual_problem
 from residency.scheduling.engine.annual import (
     AnnualProblem,
@@ -146,10 +146,8 @@ def _replace_solver_entries(
             RotationPlanEntry.source == AssignmentSource.SOLVER,
         )
     )
-    person_ids = dict(session.execute(select(Person.key, Person.id)).tuples().all())
-    rotation_ids = dict(
-        session.execute(select(RotationTemplate.abbreviation, RotationTemplate.id)).tuples().all()
-    )
+    person_ids = person_ids_by_key(session)
+    rotation_ids = rotation_ids_by_abbreviation(session)
     new_rows = [
         RotationPlanEntry(
             person_id=person_ids[e.resident_id],

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from residency.errors import InputError
 from residency.people.models import Person
-from residency.rotations.models import RotationTemplate
+from residency.rotations.repository import rotation_ids_by_abbreviation
 from residency.scheduling.models import AssignmentSource, RotationPlanEntry
 
 FALLBACK_REASON = "fixed plan written for a test or a benchmark (not the Level-1 solver)"
@@ -53,9 +53,7 @@ def fixed_block_plan(
     """Replace the block's plan entries of the named residents: a rotation for the whole block,
     or (first half, second half). Returns the entries written."""
     people = {p.key: p.id for p in session.scalars(select(Person).where(Person.key.in_(plan)))}
-    rotations = dict(
-        session.execute(select(RotationTemplate.abbreviation, RotationTemplate.id)).tuples().all()
-    )
+    rotations = rotation_ids_by_abbreviation(session)
     unknown = sorted(set(plan) - set(people))
     if unknown:
         raise InputError(f"fallback plan names unknown people: {', '.join(unknown)}")
