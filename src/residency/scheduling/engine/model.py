@@ -7,7 +7,8 @@ and 0 (nothing can be there). Rules treat both kinds alike through `RuleModel`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -48,11 +49,15 @@ class RuleModel:
         self.boundary_conflicts = 0  # clauses already broken by fixed boundary duty
 
     def require(self, constraint: Any) -> None:
-        if isinstance(constraint, bool):  # a comparison that folded to a constant
+        if isinstance(constraint, bool):  # a comparison over no variables folded to a constant
             if not constraint:
-                self.boundary_conflicts += 1
+                # Nobody can fill it (a rotation with no eligible resident, say): the block
+                # has no schedule, and the rule must be there for the explanation to name it.
+                self._add(self.cp.add_bool_or([]))
             return
-        added = self.cp.add(constraint)
+        self._add(self.cp.add(constraint))
+
+    def _add(self, added: Any) -> None:
         if self.enabled is not None:
             added.only_enforce_if(self.enabled)
         self.added += 1
@@ -65,10 +70,7 @@ class RuleModel:
         if not variables:
             self.boundary_conflicts += 1
             return
-        added = self.cp.add_bool_or([v.Not() for v in variables])
-        if self.enabled is not None:
-            added.only_enforce_if(self.enabled)
-        self.added += 1
+        self._add(self.cp.add_bool_or([v.Not() for v in variables]))
 
     def forbid(self, lit: Lit) -> None:
         self.forbid_together([lit])
@@ -91,10 +93,18 @@ class PersonTimeline:
     segments: list[Segment] = field(default_factory=list)
 
 
+ItemTest = Callable[[Item], bool]
+
+
 class ModelVars:
-    def __init__(self, problem: Problem, cp: cp_model.CpModel) -> None:
+    def __init__(
+        self, problem: Problem, cp: cp_model.CpModel, possible: Mapping[str, ItemTest] = {}
+    ) -> None:
         self.problem = problem
         self.cp = cp
+        self.possible = dict(possible)
+        self.locked_days = frozenset((lock.person_id, lock.day) for lock in problem.locks)
+        self.not_created: Counter[str] = Counter()  # rule name: candidates it ruled out
         self.resident_ids = frozenset(r.id for r in problem.residents)
         self.slot: dict[SlotKey, Any] = {}
         self.call: dict[CallKey, Any] = {}
@@ -109,15 +119,19 @@ class ModelVars:
 
     def _create_variables(self) -> None:
         for key in candidate_slot_keys(self.problem):
-            self.slot[key] = self.cp.new_bool_var(
-                f"x[{key.person_id},{key.day},{key.session},{key.activity_id}]"
-            )
-            self._add_item(slot_item(self.problem, key), self.slot[key])
+            item = slot_item(self.problem, key)
+            if self._worth_a_variable(item):
+                self.slot[key] = self.cp.new_bool_var(
+                    f"x[{key.person_id},{key.day},{key.session},{key.activity_id}]"
+                )
+                self._add_item(item, self.slot[key])
         for ckey in candidate_call_keys(self.problem):
-            self.call[ckey] = self.cp.new_bool_var(
-                f"call[{ckey.person_id},{ckey.day},{ckey.service_id}]"
-            )
-            self._add_item(call_item(self.problem, ckey), self.call[ckey])
+            item = call_item(self.problem, ckey)
+            if self._worth_a_variable(item):
+                self.call[ckey] = self.cp.new_bool_var(
+                    f"call[{ckey.person_id},{ckey.day},{ckey.service_id}]"
+                )
+                self._add_item(item, self.call[ckey])
         for person_id, timeline in self.timelines.items():
             for item in boundary_items(self.problem, person_id):
                 self._add_item(item, 1)
@@ -127,6 +141,16 @@ class ModelVars:
                 for f in self.problem.faculty:
                     fkey = FmitKey(f.id, week)
                     self.fmit[fkey] = self.cp.new_bool_var(f"fmit[{f.id},{week}]")
+
+    def _worth_a_variable(self, item: Item | None) -> bool:
+        """Skip what a hard rule rules out anyway; a locked person-day keeps every candidate,
+        so that a lock on something impossible is reported as a conflict, not dropped."""
+        assert item is not None and item.key is not None, "candidates exist only where shifts do"
+        if (item.person_id, item.key.day) in self.locked_days:
+            return True
+        rejected_by = [name for name, test in self.possible.items() if not test(item)]
+        self.not_created.update(rejected_by)
+        return not rejected_by
 
     def _add_item(self, item: Item | None, lit: Lit) -> None:
         assert item is not None, "candidate keys are built only where a shift exists"
@@ -139,6 +163,10 @@ class ModelVars:
         timeline = self.timelines[item.person_id]
         timeline.items.append(item)
         timeline.lits.append(lit)
+
+    def slot_lit(self, key: SlotKey) -> Lit:
+        """The half-day's variable, or 0 where a hard rule left no variable to create."""
+        return self.slot.get(key, 0)
 
     def is_resident(self, person_id: str) -> bool:
         return person_id in self.resident_ids
@@ -240,7 +268,9 @@ def build_model(
     problem: Problem, constraints: Sequence[Constraint], explain: bool = False
 ) -> BuiltModel:
     cp = cp_model.CpModel()
-    model_vars = ModelVars(problem, cp)
+    # An explanation switches each hard rule off in turn, so it needs every variable.
+    tests = {} if explain else {c.name: c.possible(problem) for c in constraints}
+    model_vars = ModelVars(problem, cp, {name: t for name, t in tests.items() if t is not None})
     rules = RuleModel(cp)
     built = BuiltModel(cp, model_vars, {}, {}, {})
     for constraint in constraints:

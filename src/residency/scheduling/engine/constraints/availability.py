@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import date, timedelta
 
 from residency.rotations.duty_pattern import Session
 from residency.scheduling.engine import examples as ex
 from residency.scheduling.engine.constraints.base import Activation, Constraint, Violation, added
-from residency.scheduling.engine.items import FmitKey, day_bounds, fmit_week_days, shift_for
+from residency.scheduling.engine.items import (
+    FmitKey,
+    Item,
+    day_bounds,
+    fmit_week_days,
+    shift_for,
+)
 from residency.scheduling.engine.model import ModelVars, RuleModel
 from residency.scheduling.engine.problem import (
     FMIT_ACTIVITY,
@@ -37,7 +44,22 @@ class Availability(Constraint):
             for key, lit in vars.fmit.items():
                 if key.faculty_id == absence.person_id and _absent_in_week(absence, problem, key):
                     model.forbid(lit)
-        return added(model, "assignments ruled out by absences", "no blocking absences")
+        skipped = vars.not_created[self.name]
+        return added(model, "assignments ruled out by absences", "no blocking absences", skipped)
+
+    def possible(self, problem: Problem) -> Callable[[Item], bool]:
+        blocked: dict[str, set[date]] = {}
+        for absence in (a for a in problem.absences if a.blocking):
+            days = blocked.setdefault(absence.person_id, set())
+            days |= {d for d in problem.days if absence.covers(d)}
+
+        def available(item: Item) -> bool:
+            days = blocked.get(item.person_id)
+            if not days or item.key is None:
+                return True
+            return not (_days_touched(item) & days)
+
+        return available
 
     def violations(self, schedule: Schedule) -> list[Violation]:
         found = []
@@ -69,6 +91,13 @@ class Availability(Constraint):
             absences=(Absence("r1", tuesday, tuesday, "tdy"),),
             requests=(Request("r1", tuesday, "elective", Session.AM),),
         )
+
+
+def _days_touched(item: Item) -> set[date]:
+    last = (item.end - timedelta(microseconds=1)).date()
+    return {
+        item.start.date() + timedelta(days=i) for i in range((last - item.start.date()).days + 1)
+    }
 
 
 def _absent_in_week(absence: Absence, problem: Problem, key: FmitKey) -> bool:

@@ -5,10 +5,12 @@ must change the answer (`micro_problem`, used by `deep_verify` and the tests).""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from residency.scheduling.engine.items import Item
 from residency.scheduling.engine.manifest import RuleMetadata
 from residency.scheduling.engine.model import ModelVars, RuleModel
 from residency.scheduling.engine.problem import Problem
@@ -47,6 +49,15 @@ class Constraint(RuleMetadata, ABC):
     @abstractmethod
     def micro_problem(self) -> Problem: ...
 
+    def possible(self, problem: Problem) -> Callable[[Item], bool] | None:
+        """For a hard rule that forbids some assignments whatever else is scheduled: a test
+        of whether an assignment is still possible. The model never creates a variable this
+        rejects (on a large program most resident x activity x half-day combinations are
+        ineligible, and creating them only to fix them at 0 made the model ten times larger).
+        `add_to` must still forbid any such assignment that exists anyway (a locked one), so
+        that an infeasibility explanation can name the rule."""
+        return None
+
     def cost(self, schedule: Schedule) -> int:
         return sum(v.amount for v in self.violations(schedule)) * self.weight
 
@@ -56,11 +67,14 @@ class Constraint(RuleMetadata, ABC):
         return Violation(self.name, detail, person_id, day, amount)
 
 
-def added(model: RuleModel, what: str, idle: str) -> Activation:
-    """Report how many constraints a rule added, or say why it had nothing to act on."""
-    if model.added == 0 and model.boundary_conflicts == 0:
+def added(model: RuleModel, what: str, idle: str, not_created: int = 0) -> Activation:
+    """Report how many constraints a rule added (and how many candidate assignments it kept
+    out of the model), or say why it had nothing to act on."""
+    if model.added == 0 and model.boundary_conflicts == 0 and not_created == 0:
         return Activation.inactive(idle)
     note = f"{model.added} {what}"
+    if not_created:
+        note += f"; {not_created} never created"
     if model.boundary_conflicts:
         note += f"; {model.boundary_conflicts} already broken by duty before the block"
     return Activation(note)

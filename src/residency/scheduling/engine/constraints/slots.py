@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date
 
 from residency.rotations.duty_pattern import Session
 from residency.scheduling.engine import examples as ex
 from residency.scheduling.engine.constraints.base import Activation, Constraint, Violation, added
-from residency.scheduling.engine.items import CallKey, SlotKey
+from residency.scheduling.engine.items import CallKey, Item, SlotKey
 from residency.scheduling.engine.model import ModelVars, RuleModel, is_variable
 from residency.scheduling.engine.problem import Activity, CallService, Problem, Request, Resident
 from residency.scheduling.engine.results import Schedule
@@ -95,7 +96,29 @@ class Eligibility(Constraint):
             member = problem.faculty_member(fkey.faculty_id)
             if member is None or not member.fmit_eligible:
                 model.forbid(lit)
-        return added(model, "ineligible assignments ruled out", "everyone may do everything")
+        skipped = vars.not_created[self.name]
+        return added(
+            model, "ineligible assignments ruled out", "everyone may do everything", skipped
+        )
+
+    def possible(self, problem: Problem) -> Callable[[Item], bool]:
+        residents = {r.id: r for r in problem.residents}
+        activities = {a.id: a for a in problem.activities}
+        services = {s.id: s for s in problem.call_services}
+
+        def eligible(item: Item) -> bool:
+            resident = residents.get(item.person_id)
+            if resident is None:
+                return True
+            if isinstance(item.key, SlotKey):
+                activity = activities.get(item.key.activity_id)
+                return activity is None or resident_may_do(resident, activity, item.key.day)
+            if isinstance(item.key, CallKey):
+                service = services.get(item.key.service_id)
+                return service is None or resident_may_take(resident, service)
+            return True
+
+        return eligible
 
     @staticmethod
     def _slot_allowed(problem: Problem, key: SlotKey) -> bool:

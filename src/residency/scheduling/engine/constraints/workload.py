@@ -40,7 +40,7 @@ class Continuity(Constraint):
         if not slots:
             return Activation.inactive("no resident has a rotation with half-days in the horizon")
         return Activation(
-            f"{len(slots)} rotation half-days", penalty=sum(1 - vars.slot[k] for k in slots)
+            f"{len(slots)} rotation half-days", penalty=sum(1 - vars.slot_lit(k) for k in slots)
         )
 
     def violations(self, schedule: Schedule) -> list[Violation]:
@@ -91,7 +91,7 @@ class ContinuityClinic(Constraint):
             short = model.new_int(
                 0, target, f"clinic_short[{resident.id},{slots[0].day if slots else ''}]"
             )
-            model.cp.add(short >= target - sum(vars.slot[k] for k in slots))
+            model.cp.add(short >= target - sum(vars.slot_lit(k) for k in slots))
             terms.append(short)
         if not terms:
             return Activation.inactive("no resident has a continuity clinic and a weekly target")
