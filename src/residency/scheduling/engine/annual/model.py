@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 from ortools.sat.python import cp_model
 
 from residency.scheduling.engine.annual.plan import block_halves
-from residency.scheduling.engine.annual.problem import AnnualProblem
+from residency.scheduling.engine.annual.problem import HALVES, AnnualProblem
 
 
 class HalfRotation(NamedTuple):
@@ -35,6 +35,7 @@ class PlanModel:
         self.enable: dict[str, Any] = {}  # part label -> enabling literal (explain mode)
         self.added = 0
         self._label: str | None = None
+        self._hard_blocks: dict[tuple[str, int], Any] = {}
         for resident in problem.residents:
             for block, half in block_halves(problem):
                 for rotation in problem.rotations:
@@ -53,6 +54,15 @@ class PlanModel:
     def hard_lits(self, resident_id: str, block: int, half: int) -> list[Any]:
         hard = [r.id for r in self.problem.rotations if self.problem.is_hard(r.id)]
         return [self.on(resident_id, block, half, r) for r in hard]
+
+    def hard_block(self, resident_id: str, block: int) -> Any:
+        """1 when either half of the block is on a hard rotation; one shared indicator, so that
+        the spread rule, its implied bounds and symmetry breaking reason about the same thing."""
+        key = (resident_id, block)
+        if key not in self._hard_blocks:
+            lits = [lit for half in HALVES for lit in self.hard_lits(resident_id, block, half)]
+            self._hard_blocks[key] = self.any_of(lits, f"hard_block[{resident_id},{block}]")
+        return self._hard_blocks[key]
 
     @contextmanager
     def part(self, label: str) -> Iterator[None]:
@@ -87,6 +97,8 @@ class PlanModel:
 
     def any_of(self, lits: list[Any], name: str) -> Any:
         """A Boolean equal to the OR of `lits`."""
+        if not lits:
+            return 0
         if len(lits) == 1:
             return lits[0]
         indicator = self.new_bool(name)

@@ -10,7 +10,7 @@ from itertools import pairwise
 from typing import Any
 
 from residency.scheduling.engine.annual.model import PlanModel
-from residency.scheduling.engine.annual.problem import HALVES, AnnualProblem
+from residency.scheduling.engine.annual.problem import AnnualProblem
 
 
 def interchangeable_groups(problem: AnnualProblem) -> list[list[str]]:
@@ -40,8 +40,5 @@ def break_symmetry(model: PlanModel, problem: AnnualProblem) -> int:
 def _hard_pattern(model: PlanModel, problem: AnnualProblem, resident_id: str) -> Any:
     code = 0
     for position, span in enumerate(sorted(problem.blocks, key=lambda b: b.number)):
-        lits = [lit for half in HALVES for lit in model.hard_lits(resident_id, span.number, half)]
-        if lits:
-            hard = model.any_of(lits, f"sym_hard[{resident_id},{span.number}]")
-            code += (1 << position) * hard
+        code += (1 << position) * model.hard_block(resident_id, span.number)
     return code

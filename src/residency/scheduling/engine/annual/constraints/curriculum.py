@@ -43,7 +43,25 @@ class CurriculumRequirements(AnnualConstraint):
                     model.require(halves >= low)
                     if high is not None:
                         model.require(halves <= high)
+        if not model.explain:  # a consequence of every line at once; explanations drop lines
+            self._least_hard_blocks(model, problem)
         return added(model, before, "curriculum bounds", "no curriculum requirement")
+
+    @staticmethod
+    def _least_hard_blocks(model: PlanModel, problem: AnnualProblem) -> None:
+        """Implied bound, for the optimality proof only: a PGY whose minimums add up to 17
+        hard halves spends at least 9 blocks on hard rotations (a block with one hard half is a
+        hard block). The LP relaxation alone settles for 8.5, which is what kept the annual plan
+        from proving its optimum; it forbids no plan the curriculum allows."""
+        for resident in problem.residents:
+            least: dict[str, int] = {}  # hard rotation -> its largest minimum, in halves
+            for req in problem.curriculum:
+                if req.pgy == resident.pgy and problem.is_hard(req.rotation_id):
+                    least[req.rotation_id] = max(least.get(req.rotation_id, 0), req.halves()[0])
+            hard_halves = sum(least.values())
+            if hard_halves:
+                blocks = [model.hard_block(resident.id, span.number) for span in problem.blocks]
+                model.cp.add(sum(blocks) >= -(-hard_halves // 2))
 
     def violations(self, plan: AnnualPlan) -> list[PlanViolation]:
         found = []

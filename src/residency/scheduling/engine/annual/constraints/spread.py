@@ -39,15 +39,7 @@ class SpreadHardRotations(AnnualConstraint):
         penalties = []
         for resident in problem.residents:
             hard = {
-                span.number: model.any_of(
-                    [
-                        lit
-                        for half in HALVES
-                        for lit in model.hard_lits(resident.id, span.number, half)
-                    ],
-                    f"hard_block[{resident.id},{span.number}]",
-                )
-                for span in problem.blocks
+                span.number: model.hard_block(resident.id, span.number) for span in problem.blocks
             }
             pairs = []
             for first, second in consecutive_blocks(problem):
@@ -105,6 +97,10 @@ class InpatientLoadBalance(AnnualConstraint):
             most, least = model.new_int(0, size, f"most[{pgy}]"), model.new_int(0, size, "")
             model.cp.add_max_equality(most, loads)
             model.cp.add_min_equality(least, loads)
+            # Implied bounds for the optimality proof: the most loaded carries at least the
+            # mean and the least at most it, so a total that does not divide evenly costs 1.
+            model.cp.add(len(members) * most >= sum(loads))
+            model.cp.add(len(members) * least <= sum(loads))
             spreads.append(most - least)
         return Activation(f"{len(cohorts)} PGY cohorts balanced", penalty=sum(spreads))
 
