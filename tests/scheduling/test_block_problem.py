@@ -109,3 +109,43 @@ def test_kept_rows_become_locks_and_the_week_before_is_boundary(session: Session
         DutyKind.IN_HOUSE_CALL,
         datetime(2026, 3, 10, 7),
     )
+
+
+def _plan_half_as_vacation(session: Session, person_key: str, half: int) -> None:
+    from residency.scheduling.models import RotationPlanEntry
+
+    vacation = session.scalars(
+        select(RotationTemplate).where(RotationTemplate.abbreviation == "VAC")
+    ).one()
+    entry = session.scalars(
+        select(RotationPlanEntry).where(
+            RotationPlanEntry.person_id == _person(session, person_key).id,
+            RotationPlanEntry.block_number == 10,
+            RotationPlanEntry.block_half == half,
+        )
+    ).one()
+    entry.rotation_id = vacation.id
+    session.flush()
+
+
+def test_a_vacation_half_in_the_plan_is_leave_for_engine_and_checker(session: Session) -> None:
+    from residency.compliance.service import duty_periods_between
+
+    _seeded(session)
+    _plan_half_as_vacation(session, "res-pgy2-02", half=2)
+    problem = build_block_problem(session, DEMO_YEAR, 10).problem
+
+    planned = [a for a in problem.absences if a.person_id == "res-pgy2-02"]
+    assert [(a.start, a.end, a.kind, a.blocking, a.is_leave) for a in planned] == [
+        (MIDDLE, date(2026, 4, 6), "vacation", True, True)
+    ]
+    assert problem.leave_days("res-pgy2-02") == frozenset(
+        d for d in problem.days if d >= MIDDLE
+    )
+    periods = duty_periods_between(session, date(2026, 3, 10), date(2026, 4, 6), DEMO_YEAR)
+    leave = {
+        p.start.date()
+        for p in periods
+        if p.person_id == "res-pgy2-02" and p.kind == DutyKind.LEAVE
+    }
+    assert leave == {d for d in problem.days if d >= MIDDLE}

@@ -1,7 +1,8 @@
 """The stored schedule as duty periods, for the independent checker (ARCHITECTURE principle 3).
 
 Re-derived from the database rows (assignments through each rotation template's duty pattern,
-call assignments with their actual times, leave from absences), never from the solver's answer.
+call assignments with their actual times, leave from absences and from leave rotations in
+the plan), never from the solver's answer.
 Only residents have duty periods: the ACGME rules are about residents.
 """
 
@@ -19,6 +20,7 @@ from residency.compliance.validator import CheckOptions, CheckResult, check_duty
 from residency.rotations.duty_pattern import DutyKind, DutyPattern
 from residency.scheduling import repository as repo
 from residency.scheduling.models import CallType
+from residency.scheduling.planned_leave import planned_leave_between
 
 CALL_KINDS = {
     CallType.IN_HOUSE: DutyKind.IN_HOUSE_CALL,
@@ -72,13 +74,19 @@ def duty_periods_between(
         for c in repo.calls_between(session, start, end)
         if c.person_id in levels
     ]
-    leave = [
+    leave = {
         LeaveDay(a.person.key, levels[a.person_id], day)
         for a in repo.absences_between(session, start, end)
         if a.person_id in levels and counts_as_leave(a)
         for day in days_of(a, start, end)
-    ]
-    return duty_periods(activities, calls, leave)
+    }
+    leave |= {
+        LeaveDay(p.person_key, levels[p.person_id], p.start + timedelta(days=i))
+        for p in planned_leave_between(session, start, end)
+        if p.person_id in levels
+        for i in range((p.end - p.start).days + 1)
+    }
+    return duty_periods(activities, calls, sorted(leave, key=lambda d: (d.person_id, d.day)))
 
 
 def duty_periods_for_block(session: Session, academic_year: int, block: int) -> list[DutyPeriod]:

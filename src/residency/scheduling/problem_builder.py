@@ -43,6 +43,12 @@ from residency.scheduling.engine.problem import (
     Resident,
 )
 from residency.scheduling.models import Assignment, CallAssignment, CallType
+from residency.scheduling.planned_leave import (
+    PLANNED_LEAVE,
+    PlannedLeave,
+    middle_day,
+    planned_leave_between,
+)
 from residency.scheduling.policy import BlockSettings, engine_policy
 from residency.scheduling.stored import FMIT_ROW, previous_schedule
 
@@ -90,11 +96,6 @@ class BlockContext:
         return services[0] if services else None
 
 
-def middle_day(block: Block) -> date:
-    days = (block.end_date - block.start_date).days + 1
-    return block.start_date + timedelta(days=days // 2)
-
-
 def build_block_problem(
     session: Session, academic_year: int, number: int, repair: bool = False
 ) -> BlockContext:
@@ -134,7 +135,8 @@ def build_block_problem(
         call_services=tuple(
             _call_service(t) for t in templates.values() if t.activity_type == ActivityType.CALL
         ),
-        absences=tuple(_absence(a) for a in absences),
+        absences=tuple(_absence(a) for a in absences)
+        + tuple(_planned_leave(p) for p in planned_leave_between(session, start, end)),
         boundary=_boundary(session, block, academic_year, people),
         policy=engine_policy(settings),
     )
@@ -257,6 +259,10 @@ def _absence(row: AbsenceRow) -> Absence:
         blocking=row.blocks_scheduling,
         is_leave=counts_as_leave(row),
     )
+
+
+def _planned_leave(leave: PlannedLeave) -> Absence:
+    return Absence(leave.person_key, leave.start, leave.end, PLANNED_LEAVE)
 
 
 def _boundary(
