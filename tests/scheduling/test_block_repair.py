@@ -71,3 +71,58 @@ def test_minimal_change_needs_a_stored_schedule(
     seed(db_engine)
     assert main(generate_args("--minimal-change")) == 3
     assert "no stored schedule to repair" in capsys.readouterr().err
+
+
+def _keep_r3_tuesday_against_a_new_absence(engine: Engine, reason: str | None) -> date:
+    """r3's first Tuesday row is kept by hand; then r3 is sent on TDY that day."""
+    from residency.calendar.models import HalfDay
+    from residency.scheduling.models import Assignment, AssignmentSource
+
+    day = date(2026, 3, 17)
+    with Session(engine) as session, session.begin():
+        r3 = session.scalars(select(Person).where(Person.key == "r3")).one()
+        row = session.scalars(
+            select(Assignment)
+            .join(HalfDay, Assignment.half_day_id == HalfDay.id)
+            .where(Assignment.person_id == r3.id, HalfDay.date == day)
+        ).first()
+        assert row is not None
+        row.source, row.locked, row.override_reason = AssignmentSource.MANUAL, True, reason
+        session.add(
+            Absence(person_id=r3.id, absence_type=AbsenceType.TDY, start_date=day, end_date=day)
+        )
+    return day
+
+
+def test_a_row_kept_with_an_override_reason_is_honoured_and_reported(
+    cli_db: str, db_engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed(db_engine)
+    assert main([*generate_args(), "--json"]) == 0
+    capsys.readouterr()
+    reason = "teaching the procedure course before the TDY; approved by the PD"
+    day = _keep_r3_tuesday_against_a_new_absence(db_engine, reason)
+
+    assert main([*generate_args(), "--json"]) == 0
+    result = parse_json(capsys.readouterr().out)
+    assert [(o["person_id"], o["day"], o["reason"]) for o in result["acgme_overrides"]] == [
+        ("r3", day.isoformat(), reason)
+    ]
+    assert [(c["type"], c["person_id"]) for c in result["conflicts"]] == [
+        ("during_absence", "r3")
+    ]
+    assert result["compliance"]["violations"] == []
+
+
+def test_the_same_row_kept_without_a_reason_is_a_conflict_the_run_names(
+    cli_db: str, db_engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed(db_engine)
+    assert main([*generate_args(), "--json"]) == 0
+    capsys.readouterr()
+    _keep_r3_tuesday_against_a_new_absence(db_engine, None)
+
+    assert main([*generate_args(), "--json"]) == 1
+    result = parse_json(capsys.readouterr().out)
+    assert result["solver_status"] == "INFEASIBLE"
+    assert "LockedAssignments" in " ".join(result["explanation"])

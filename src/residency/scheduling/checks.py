@@ -4,6 +4,7 @@ conflicts, coverage of required positions, and manual rows kept against a rule."
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -107,13 +108,15 @@ def coverage(schedule: Schedule) -> dict[str, Any]:
     return {"coverage_pct": pct, "required": required, "filled": filled, "above_minimum": above}
 
 
-def hard_violations(schedule: Schedule) -> list[str]:
-    """Every hard rule's own plain-Python check on the saved schedule."""
+def hard_violations(schedule: Schedule, excused: Collection[str] = ()) -> list[str]:
+    """Every hard rule's own plain-Python check on the saved schedule, except findings about
+    people with a kept override (their exception is reported under `acgme_overrides`)."""
     return [
         f"{v.constraint}: {v.person_id or ''} {v.day or ''} {v.detail}".replace("  ", " ")
         for rule in REGISTRY
         if rule.hard
         for v in rule.violations(schedule)
+        if v.person_id is None or v.person_id not in excused
     ]
 
 

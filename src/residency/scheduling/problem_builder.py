@@ -276,21 +276,27 @@ def _boundary(
 
 
 def _locks(context: BlockContext) -> tuple[Lock, ...]:
-    """Kept rows (locked, or made by hand) are fixed for the solver."""
+    """Kept rows (locked, or made by hand) are fixed for the solver; one kept with an override
+    reason is an exception no rule rejects (see `Lock`)."""
     locks: dict[tuple[str, date, str, object], Lock] = {}
     activities = {a.id for a in context.problem.activities}
     for row in context.kept_assignments:
         day, key = row.half_day.date, row.person.key
         if row.activity == FMIT_ROW:
             week = day - timedelta(days=(day.weekday() - 4) % 7)  # FMIT weeks start on Friday
-            locks.setdefault((key, week, FMIT_ACTIVITY, None), Lock(key, day, FMIT_ACTIVITY))
+            locks.setdefault(
+                (key, week, FMIT_ACTIVITY, None),
+                Lock(key, day, FMIT_ACTIVITY, override_reason=row.override_reason),
+            )
         elif row.rotation.abbreviation in activities:
-            lock = Lock(key, day, row.rotation.abbreviation, row.half_day.session)
+            lock = Lock(
+                key, day, row.rotation.abbreviation, row.half_day.session, row.override_reason
+            )
             locks[(key, day, lock.activity_id, lock.session)] = lock
     for call in context.kept_calls:
         service = context.service_for(call.call_type)
         if service is not None:
             locks[(call.person.key, call.date, service, None)] = Lock(
-                call.person.key, call.date, service
+                call.person.key, call.date, service, override_reason=call.override_reason
             )
     return tuple(locks.values())

@@ -76,6 +76,5 @@ def check_saved(session: Session, context: BlockContext) -> SavedReport:
         for f in checker.violations
         if f.person_id not in excused_people
     ]
-    if not overrides:
-        report.broken += checks.hard_violations(schedule)
+    report.broken += checks.hard_violations(schedule, excused_people)
     return report

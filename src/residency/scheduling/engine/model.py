@@ -46,7 +46,9 @@ class RuleModel:
         self.cp = cp
         self.enabled: Any = None
         self.added = 0
-        self.boundary_conflicts = 0  # clauses already broken by fixed boundary duty
+        # Rules already broken by fixed duty alone (the days before the block, or an
+        # assignment kept with a recorded override): reported, not made infeasible.
+        self.boundary_conflicts = 0
 
     def require(self, constraint: Any) -> None:
         if isinstance(constraint, bool):  # a comparison over no variables folded to a constant
@@ -62,13 +64,16 @@ class RuleModel:
             added.only_enforce_if(self.enabled)
         self.added += 1
 
+    def already_broken(self) -> None:
+        self.boundary_conflicts += 1
+
     def forbid_together(self, lits: Sequence[Lit]) -> None:
         """Not all of `lits` may hold at once."""
         variables = [lit for lit in lits if not isinstance(lit, int)]
         if any(isinstance(lit, int) and lit == 0 for lit in lits):
             return
         if not variables:
-            self.boundary_conflicts += 1
+            self.already_broken()
             return
         self._add(self.cp.add_bool_or([v.Not() for v in variables]))
 
@@ -104,6 +109,7 @@ class ModelVars:
         self.cp = cp
         self.possible = dict(possible)
         self.locked_days = frozenset((lock.person_id, lock.day) for lock in problem.locks)
+        self.overrides = [lock for lock in problem.locks if lock.override_reason]
         self.not_created: Counter[str] = Counter()  # rule name: candidates it ruled out
         self.resident_ids = frozenset(r.id for r in problem.residents)
         self.slot: dict[SlotKey, Any] = {}
@@ -120,14 +126,20 @@ class ModelVars:
     def _create_variables(self) -> None:
         for key in candidate_slot_keys(self.problem):
             item = slot_item(self.problem, key)
-            if self._worth_a_variable(item):
+            if self._overridden(key.person_id, key.day, key.activity_id, key.session):
+                self.slot[key] = 1
+                self._add_item(item, 1)
+            elif self._worth_a_variable(item):
                 self.slot[key] = self.cp.new_bool_var(
                     f"x[{key.person_id},{key.day},{key.session},{key.activity_id}]"
                 )
                 self._add_item(item, self.slot[key])
         for ckey in candidate_call_keys(self.problem):
             item = call_item(self.problem, ckey)
-            if self._worth_a_variable(item):
+            if self._overridden(ckey.person_id, ckey.day, ckey.service_id, None):
+                self.call[ckey] = 1
+                self._add_item(item, 1)
+            elif self._worth_a_variable(item):
                 self.call[ckey] = self.cp.new_bool_var(
                     f"call[{ckey.person_id},{ckey.day},{ckey.service_id}]"
                 )
@@ -140,7 +152,27 @@ class ModelVars:
             for week in fmit_week_starts(self.problem):
                 for f in self.problem.faculty:
                     fkey = FmitKey(f.id, week)
-                    self.fmit[fkey] = self.cp.new_bool_var(f"fmit[{f.id},{week}]")
+                    if any(
+                        lock.person_id == f.id
+                        and lock.activity_id == FMIT_ACTIVITY
+                        and 0 <= (lock.day - week).days < 7
+                        for lock in self.overrides
+                    ):
+                        self.fmit[fkey] = 1
+                    else:
+                        self.fmit[fkey] = self.cp.new_bool_var(f"fmit[{f.id},{week}]")
+
+    def _overridden(
+        self, person_id: str, day: date, activity_id: str, session: Session | None
+    ) -> bool:
+        """Named by a lock with a recorded override reason: fixed duty, not a variable."""
+        return any(
+            lock.person_id == person_id
+            and lock.day == day
+            and lock.activity_id == activity_id
+            and lock.session in (None, session)
+            for lock in self.overrides
+        )
 
     def _worth_a_variable(self, item: Item | None) -> bool:
         """Skip what a hard rule rules out anyway; a locked person-day keeps every candidate,

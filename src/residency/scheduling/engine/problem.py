@@ -107,12 +107,19 @@ class Absence:
 
 @dataclass(frozen=True)
 class Lock:
-    """A fixed assignment: an activity half-day, a call night (service id) or an FMIT week."""
+    """A fixed assignment: an activity half-day, a call night (service id) or an FMIT week.
+
+    With an `override_reason` it is a coordinator's documented exception (ACGME VI.F.4.b lets a
+    resident stay past 24+4 for one unstable patient, say): it is fixed duty like the days
+    before the block, so every rule still counts it against the rest of the schedule, but no
+    rule rejects it. Without one, a lock that breaks a hard rule leaves the block infeasible.
+    """
 
     person_id: str
     day: date
     activity_id: str
     session: Session | None = None
+    override_reason: str | None = None
 
 
 @dataclass(frozen=True)

@@ -76,5 +76,6 @@ def added(model: RuleModel, what: str, idle: str, not_created: int = 0) -> Activ
     if not_created:
         note += f"; {not_created} never created"
     if model.boundary_conflicts:
-        note += f"; {model.boundary_conflicts} already broken by duty before the block"
+        note += f"; {model.boundary_conflicts} already broken by fixed duty (before the block,"
+        note += " or kept with a recorded override)"
     return Activation(note)

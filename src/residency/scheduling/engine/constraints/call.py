@@ -73,7 +73,10 @@ class CallFrequency(Constraint):
                     for item, lit in items
                     if item.duty == DutyKind.IN_HOUSE_CALL and item.start.date() in days
                 ]
-                if any(is_variable(lit) for lit in calls) and 3 * len(calls) > len(days):
+                fixed = sum(1 for lit in calls if not is_variable(lit))
+                if 3 * fixed > len(days):
+                    model.already_broken()  # by fixed calls alone
+                elif any(is_variable(lit) for lit in calls) and 3 * len(calls) > len(days):
                     model.require(3 * sum(calls) <= len(days))
         return added(model, "call budgets", "no resident could reach one call in three nights")
 

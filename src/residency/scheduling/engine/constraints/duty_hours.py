@@ -36,7 +36,10 @@ class EightyHourAverage(Constraint):
                 days = eligible_days(problem, resident.id, period)
                 terms = [(worked_minutes(i, period), lit) for i, lit in vars.items_of(resident.id)]
                 minutes = sum(m * lit for m, lit in terms if m)
-                if days and any(is_variable(lit) for m, lit in terms if m):
+                fixed = sum(m for m, lit in terms if m and not is_variable(lit))
+                if days and 7 * fixed > WEEKLY_LIMIT_MINUTES * len(days):
+                    model.already_broken()  # by fixed duty alone: nothing left to decide
+                elif days and any(is_variable(lit) for m, lit in terms if m):
                     # 7 * minutes <= 80 h * eligible days: the weekly average without fractions.
                     model.require(7 * minutes <= WEEKLY_LIMIT_MINUTES * len(days))
         return added(model, "resident-periods with an hour budget", "no resident can work")
@@ -74,7 +77,9 @@ class OneDayOffInSeven(Constraint):
             for period in averaging_periods(problem):
                 days = eligible_days(problem, resident.id, period)
                 free = [self._free(model, vars, resident.id, d) for d in days]
-                if days and any(is_variable(f) for f in free):
+                if sum(1 for f in free if is_variable(f) or f == 1) < free_days_needed(days):
+                    model.already_broken()  # fixed duty leaves too few days that could be off
+                elif days and any(is_variable(f) for f in free):
                     model.require(sum(free) >= free_days_needed(days))
         return added(model, "resident-periods needing days off", "no resident can work")
 
