@@ -10,8 +10,8 @@ feasible schedule (mode feasible), and objective / best bound / gap at the time 
 median of --runs runs with seeds 0, 1, 2, ...
 Scale: the demo block replicated into teams (each team its own services and call roster, one
 shared continuity clinic and didactics) up to --scale-residents residents and --scale-faculty
-faculty, solved once with --scale-limit; the solution is re-checked by every hard rule's
-`violations()` and by the independent ACGME checker.
+faculty, solved --runs times (first feasible, then to --scale-limit); each solution is
+re-checked by every hard rule's `violations()` and by the independent ACGME checker.
 """
 
 from __future__ import annotations
@@ -148,23 +148,29 @@ def report_demo(problem: Problem, runs: int, limit: float, workers: list[int]) -
             )
 
 
-def report_scale(base: Problem, residents: int, faculty: int, limit: float, workers: int) -> None:
+def report_scale(
+    base: Problem, residents: int, faculty: int, limit: float, workers: int, runs: int
+) -> None:
     problem = scaled_problem(base, residents, faculty)
     sizes, build_s = model_size(problem)
     print(
         f"scaled: {len(problem.residents)} residents, {len(problem.faculty)} faculty, "
         f"{len(problem.activities)} activities; model {sizes}, built in {build_s:.1f} s"
     )
-    first = solve(problem, SolveParams(limit, workers, mode=SolveMode.FEASIBLE))
-    print(f"  first feasible: {first.status} in {first.wall_s:.1f} s")
-    full = solve(problem, SolveParams(limit, workers))
-    hard = hard_violations(full.schedule(problem)) if full.has_schedule else ["no schedule"]
-    acgme = acgme_violations(problem, full) if full.has_schedule else -1
+    first = median_runs(problem, SolveParams(limit, workers, mode=SolveMode.FEASIBLE), runs)
+    walls = [s.wall_s for s in first]
     print(
-        f"  at {limit:g} s: {full.status} objective {full.objective} bound {full.best_bound} "
-        f"gap {100 * (full.gap or 0):.1f} % wall {full.wall_s:.1f} s; "
-        f"hard-rule violations {len(hard)}, ACGME checker violations {acgme}"
+        f"  first feasible: runs {[round(w, 1) for w in walls]} s, median "
+        f"{statistics.median(walls):.1f} s, status {[s.status for s in first]}"
     )
+    for full in median_runs(problem, SolveParams(limit, workers), runs):
+        hard = hard_violations(full.schedule(problem)) if full.has_schedule else ["no schedule"]
+        acgme = acgme_violations(problem, full) if full.has_schedule else -1
+        print(
+            f"  at {limit:g} s: {full.status} objective {full.objective} bound "
+            f"{full.best_bound} gap {100 * (full.gap or 0):.1f} % wall {full.wall_s:.1f} s; "
+            f"hard-rule violations {len(hard)}, ACGME checker violations {acgme}"
+        )
 
 
 def main() -> None:
@@ -184,7 +190,12 @@ def main() -> None:
         report_demo(base, args.runs, args.limit, args.workers)
     if not args.skip_scale:
         report_scale(
-            base, args.scale_residents, args.scale_faculty, args.scale_limit, args.scale_workers
+            base,
+            args.scale_residents,
+            args.scale_faculty,
+            args.scale_limit,
+            args.scale_workers,
+            args.runs,
         )
 
 

@@ -139,13 +139,9 @@ def test_a_vacation_half_in_the_plan_is_leave_for_engine_and_checker(session: Se
     assert [(a.start, a.end, a.kind, a.blocking, a.is_leave) for a in planned] == [
         (MIDDLE, date(2026, 4, 6), "vacation", True, True)
     ]
-    assert problem.leave_days("res-pgy2-02") == frozenset(
-        d for d in problem.days if d >= MIDDLE
-    )
+    assert problem.leave_days("res-pgy2-02") == frozenset(d for d in problem.days if d >= MIDDLE)
     periods = duty_periods_between(session, date(2026, 3, 10), date(2026, 4, 6), DEMO_YEAR)
     leave = {
-        p.start.date()
-        for p in periods
-        if p.person_id == "res-pgy2-02" and p.kind == DutyKind.LEAVE
+        p.start.date() for p in periods if p.person_id == "res-pgy2-02" and p.kind == DutyKind.LEAVE
     }
     assert leave == {d for d in problem.days if d >= MIDDLE}

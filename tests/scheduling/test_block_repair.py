@@ -108,9 +108,7 @@ def test_a_row_kept_with_an_override_reason_is_honoured_and_reported(
     assert [(o["person_id"], o["day"], o["reason"]) for o in result["acgme_overrides"]] == [
         ("r3", day.isoformat(), reason)
     ]
-    assert [(c["type"], c["person_id"]) for c in result["conflicts"]] == [
-        ("during_absence", "r3")
-    ]
+    assert [(c["type"], c["person_id"]) for c in result["conflicts"]] == [("during_absence", "r3")]
     assert result["compliance"]["violations"] == []
 
 
