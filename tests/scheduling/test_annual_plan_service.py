@@ -92,3 +92,44 @@ def test_the_problem_from_the_database_equals_the_problem_from_the_program(
 def test_plan_grid_spreads_whole_blocks_over_both_halves() -> None:
     grid = plan_grid([PlanEntry("r", 1, 0, "FMIT"), PlanEntry("r", 2, 1, "NF")])
     assert grid["r"][:4] == ["FMIT", "FMIT", "NF", ""]
+
+
+def test_minimal_change_repairs_the_saved_plan_around_a_new_absence(
+    cli_db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from residency.absences.models import Absence, AbsenceType
+    from residency.calendar.academic_year import blocks, year_start
+    from residency.people.models import Person
+
+    _seed(cli_db)
+    argv = ["plan", "year", "--academic-year", "2025", "--time-limit", "4", "--workers", "2"]
+    assert main([*argv, "--json"]) == 0
+    capsys.readouterr()
+    block_6 = blocks(year_start(2025))[5]
+    with Session(build_engine(cli_db)) as session, session.begin():
+        person = session.scalars(select(Person).where(Person.key == "res-pgy3-02")).one()
+        session.add(
+            Absence(
+                person_id=person.id,
+                absence_type=AbsenceType.MEDICAL,
+                start_date=block_6.start,
+                end_date=block_6.end,
+            )
+        )
+
+    assert main([*argv, "--minimal-change", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["plan"]["res-pgy3-02"][10:12] == ["VAC", "VAC"]  # block 6, both halves
+    changes = result["changes"]
+    assert any(c.startswith("res-pgy3-02 block 6 half 1:") for c in changes)
+    assert len(changes) <= 12, changes  # the absent block and the few moves it forces
+
+
+def test_minimal_change_without_a_saved_plan_is_refused(
+    cli_db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _seed(cli_db)
+    argv = ["plan", "year", "--academic-year", "2025", "--time-limit", "2", "--minimal-change"]
+    assert main(argv) == 3
+    err = capsys.readouterr().err
+    assert "no saved plan to repair" in err and len(err.strip().splitlines()) == 1

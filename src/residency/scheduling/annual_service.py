@@ -7,15 +7,15 @@ imported) stay. A crash before the save commits leaves the previous plan as it w
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from residency.calendar.academic_year import year_end, year_start
 from residency.db import unit_of_work
-from residency.errors import InputError
+from residency.errors import InputError, RefusedError
 from residency.people.repository import person_ids_by_key
 from residency.program.export import export_program
 from residency.rotations.repository import rotation_ids_by_abbreviation
@@ -26,7 +26,7 @@ from residency.scheduling.engine.annual import (
     PlanEntry,
     solve_annual,
 )
-from residency.scheduling.engine.results import SolveParams
+from residency.scheduling.engine.results import SolveMode, SolveParams
 from residency.scheduling.models import (
     AssignmentSource,
     RotationPlanEntry,
@@ -45,16 +45,60 @@ class AnnualPlanResult:
     entries_saved: int = 0
     kept_entries: int = 0
     grid: dict[str, list[str]] = field(default_factory=dict)  # resident -> 26 half-blocks
+    changes: list[str] | None = None  # repair mode: every half-block that moved
 
 
 def plan_and_save(engine: Engine, academic_year: int, params: SolveParams) -> AnnualPlanResult:
-    """Read, solve, save: the solve runs outside any transaction (it can take a minute)."""
+    """Read, solve, save: the solve runs outside any transaction (it can take a minute).
+    In repair mode the year's saved solver plan is the published plan to change as little as
+    possible (`PlanMinimalChange`), and the result lists every half-block that moved."""
     with unit_of_work(engine) as session:
         problem = load_annual_problem(session, academic_year)
+        if params.mode == SolveMode.REPAIR:
+            previous = published_plan(session, academic_year)
+            if not previous:
+                raise RefusedError(
+                    f"--minimal-change: academic year {academic_year} has no saved plan to "
+                    f"repair; run `residency plan year --academic-year {academic_year}` first"
+                )
+            problem = replace(problem, previous=previous)
     started_at = datetime.now(UTC)
     solution = solve_annual(problem, params)
     with unit_of_work(engine) as session:
-        return save_annual_plan(session, problem, solution, params, started_at)
+        result = save_annual_plan(session, problem, solution, params, started_at)
+    if problem.previous and solution.has_plan:
+        result = replace(result, changes=plan_changes(problem.previous, solution.entries))
+    return result
+
+
+def published_plan(session: Session, academic_year: int) -> tuple[PlanEntry, ...]:
+    """The year's saved solver-made entries (people-made ones are locks, not a published plan)."""
+    rows = session.scalars(
+        select(RotationPlanEntry)
+        .where(
+            RotationPlanEntry.academic_year == academic_year,
+            RotationPlanEntry.source == AssignmentSource.SOLVER,
+        )
+        .options(selectinload(RotationPlanEntry.person), selectinload(RotationPlanEntry.rotation))
+    )
+    return tuple(
+        sorted(
+            PlanEntry(row.person.key, row.block_number, row.block_half, row.rotation.abbreviation)
+            for row in rows
+        )
+    )
+
+
+def plan_changes(previous: Iterable[PlanEntry], entries: Iterable[PlanEntry]) -> list[str]:
+    """'resident block N half H: OLD -> NEW' for every half-block whose rotation changed."""
+    before = {(e.resident_id, e.block, h): e.rotation_id for e in previous for h in e.halves}
+    after = {(e.resident_id, e.block, h): e.rotation_id for e in entries for h in e.halves}
+    return [
+        f"{resident} block {block} half {half}: {before[key]} -> {after.get(key, 'nothing')}"
+        for key in sorted(before)
+        if before[key] != after.get(key)
+        for resident, block, half in [key]
+    ]
 
 
 def load_annual_problem(session: Session, academic_year: int) -> AnnualProblem:

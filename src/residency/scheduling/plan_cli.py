@@ -11,7 +11,7 @@ from rich.table import Table
 from residency.console import console
 from residency.db import get_engine
 from residency.scheduling.annual_service import AnnualPlanResult, plan_and_save
-from residency.scheduling.engine.results import SolveParams
+from residency.scheduling.engine.results import SolveMode, SolveParams
 
 app = typer.Typer(help="Plan the year: one rotation per resident per block.", no_args_is_help=True)
 
@@ -22,10 +22,17 @@ def plan_year(
     time_limit: float = typer.Option(30.0, min=1, help="Solver time limit in seconds."),
     workers: int = typer.Option(8, min=1, help="CP-SAT search workers."),
     seed: int = typer.Option(0, help="Random seed, for reproducible plans."),
+    minimal_change: bool = typer.Option(
+        False,
+        "--minimal-change",
+        help="Repair the saved plan after a change (a new absence, a lock), moving as few "
+        "half-blocks as possible, and list every move.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Solve the year's rotation plan and save it (people-made entries are kept)."""
-    params = SolveParams(time_limit_s=time_limit, workers=workers, seed=seed)
+    mode = SolveMode.REPAIR if minimal_change else SolveMode.OPTIMIZE
+    params = SolveParams(time_limit_s=time_limit, workers=workers, seed=seed, mode=mode)
     result = plan_and_save(get_engine(), academic_year, params)
     if as_json:
         print(json.dumps(result_json(result), indent=2))
@@ -51,6 +58,7 @@ def result_json(result: AnnualPlanResult) -> dict[str, object]:
         "conflicts": list(solution.conflict_details),
         "model_size": dict(solution.model_size),
         "plan": result.grid,
+        **({"changes": result.changes} if result.changes is not None else {}),
     }
 
 
@@ -75,6 +83,10 @@ def print_result(result: AnnualPlanResult) -> None:
     console.print(
         "Penalties: " + ", ".join(f"{name} {cost}" for name, cost in solution.penalties.items())
     )
+    if result.changes is not None:
+        console.print(f"{len(result.changes)} half-blocks moved:")
+        for change in result.changes:
+            console.print(f"  - {change}")
     # A year is 13 columns wide: give it room when the output goes to a file or a pipe.
     wide = console if console.is_terminal else Console(width=200, highlight=False)
     wide.print(plan_table(result.grid))

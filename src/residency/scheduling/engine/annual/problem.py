@@ -141,6 +141,7 @@ class AnnualProblem:
     locked: tuple[PlanEntry, ...] = ()
     requests: tuple[PlanRequest, ...] = ()
     policy: PlanPolicy = field(default_factory=PlanPolicy)
+    previous: tuple[PlanEntry, ...] = ()  # the published plan a repair changes as little as it can
 
     def __post_init__(self) -> None:
         from residency.scheduling.engine.annual.validation import validate_annual_problem

@@ -67,8 +67,8 @@ def solve_annual(
     from residency.scheduling.engine.annual.constraints.registry import ANNUAL_REGISTRY
 
     params = params or SolveParams()
-    if params.mode == SolveMode.REPAIR:
-        raise ProblemError("mode repair is not available for the annual plan yet")
+    if params.mode == SolveMode.REPAIR and not problem.previous:
+        raise ProblemError("mode repair needs the published plan (problem.previous)")
     rules = ANNUAL_REGISTRY if constraints is None else constraints
     started = time.monotonic()
     built = build_plan_model(problem, rules)

@@ -1,7 +1,8 @@
-"""Symmetry breaking: residents who are interchangeable (same PGY, no absence, no request, the
-same locks) can swap their whole years without changing any rule's verdict or cost. Ordering
-their hard-block patterns removes those swaps from the search, which is what lets CP-SAT prove
-optimality on a program with six identical interns. Not a rule: it forbids no distinct plan."""
+"""Symmetry breaking: residents who are interchangeable (same PGY, no absence, no request, no
+published plan to keep, the same locks) can swap their whole years without changing any
+rule's verdict or cost. Ordering their hard-block patterns removes those swaps from the search,
+which is what lets CP-SAT prove optimality on a program with six identical interns. Not a
+rule: it forbids no distinct plan."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from residency.scheduling.engine.annual.problem import AnnualProblem
 def interchangeable_groups(problem: AnnualProblem) -> list[list[str]]:
     groups: dict[Hashable, list[str]] = {}
     busy = {a.resident_id for a in problem.absences} | {r.resident_id for r in problem.requests}
+    busy |= {e.resident_id for e in problem.previous}  # a published year is each one's own
     for resident in problem.residents:
         if resident.id in busy:
             continue

@@ -42,6 +42,7 @@ def _known_references(problem: AnnualProblem) -> None:
     entries: list[tuple[str, PlanEntry | PlanRequest]] = [
         ("locked entry", e) for e in problem.locked
     ]
+    entries += [("previous entry", e) for e in problem.previous]
     entries += [("request", e) for e in problem.requests]
     for kind, e in entries:
         refs += [(f"{kind} resident", e.resident_id, residents)]
@@ -50,9 +51,10 @@ def _known_references(problem: AnnualProblem) -> None:
     for what, value, known in refs:
         if value not in known:
             raise ProblemError(f"{what}: {value!r} is unknown")
-    for lock in problem.locked:
-        if lock.half not in (0, 1, 2):
-            raise ProblemError(f"locked entry half: {lock.half} (0 = whole block, 1 or 2)")
+    for kind, entries_of_kind in (("locked", problem.locked), ("previous", problem.previous)):
+        for entry in entries_of_kind:
+            if entry.half not in (0, 1, 2):
+                raise ProblemError(f"{kind} entry half: {entry.half} (0 = whole block, 1 or 2)")
 
 
 def _curriculum_in_halves(problem: AnnualProblem) -> None:

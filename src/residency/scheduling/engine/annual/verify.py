@@ -22,7 +22,12 @@ EXPECTED_HARD = (
     "BlockStaffing",
     "PgyStaffingMix",
 )
-EXPECTED_SOFT = ("SpreadHardRotations", "InpatientLoadBalance", "RotationRequests")
+EXPECTED_SOFT = (
+    "SpreadHardRotations",
+    "InpatientLoadBalance",
+    "RotationRequests",
+    "PlanMinimalChange",
+)
 MANIFEST = EXPECTED_HARD + EXPECTED_SOFT
 MICRO_PARAMS = SolveParams(time_limit_s=10, workers=1, seed=1, mode=SolveMode.OPTIMIZE)
 

@@ -11,7 +11,10 @@ from residency.scheduling.engine.annual.constraints.assignment import (
 )
 from residency.scheduling.engine.annual.constraints.base import AnnualConstraint
 from residency.scheduling.engine.annual.constraints.curriculum import CurriculumRequirements
-from residency.scheduling.engine.annual.constraints.requests import RotationRequests
+from residency.scheduling.engine.annual.constraints.requests import (
+    PlanMinimalChange,
+    RotationRequests,
+)
 from residency.scheduling.engine.annual.constraints.spread import (
     InpatientLoadBalance,
     SpreadHardRotations,
@@ -33,6 +36,7 @@ ANNUAL_REGISTRY: tuple[AnnualConstraint, ...] = (
     SpreadHardRotations(),
     InpatientLoadBalance(),
     RotationRequests(),
+    PlanMinimalChange(),
 )
 
 

@@ -59,3 +59,44 @@ class RotationRequests(AnnualConstraint):
             locked=(PlanEntry("r1", 1, 0, "WARD"),),
             requests=(PlanRequest("r1", 2, "WARD", weight=5),),
         )
+
+
+def previous_halves(problem: AnnualProblem) -> dict[tuple[str, int, int], str]:
+    """(resident, block, half) -> the rotation the published plan has there."""
+    return {
+        (e.resident_id, e.block, half): e.rotation_id for e in problem.previous for half in e.halves
+    }
+
+
+class PlanMinimalChange(AnnualConstraint):
+    name = "PlanMinimalChange"
+    hard = False
+    weight = 20
+    reason = "Repairing a published plan (a new absence, a new lock) moves as few half-blocks "
+    reason += "as possible: each half-block that changes rotation costs one unit."
+
+    def add_to(self, model: PlanModel, problem: AnnualProblem) -> Activation:
+        previous = previous_halves(problem)
+        if not previous:
+            return Activation.inactive("no published plan to keep")
+        # One rotation per half: the half changed exactly when its old rotation is off.
+        moved = [1 - model.on(*half, rotation) for half, rotation in previous.items()]
+        for key, lit in model.x.items():  # start the search from the published plan
+            model.cp.add_hint(lit, previous.get(key[:3]) == key.rotation_id)
+        return Activation(f"{len(moved)} published half-blocks to keep", penalty=sum(moved))
+
+    def violations(self, plan: AnnualPlan) -> list[PlanViolation]:
+        return [
+            self.violation(f"half {half} moved off {rotation}", resident_id, block)
+            for (resident_id, block, half), rotation in previous_halves(plan.problem).items()
+            if not plan.on(resident_id, block, half, rotation)
+        ]
+
+    def micro_problem(self) -> AnnualProblem:
+        # The request (3) asks r1 off the ward it was published on; keeping it costs 2 x 20.
+        return ex.year(
+            2,
+            rotations=(ex.clinic(), ex.wards()),
+            previous=(PlanEntry("r1", 1, 0, "WARD"),),
+            requests=(PlanRequest("r1", 1, "WARD", wanted=False),),
+        )
