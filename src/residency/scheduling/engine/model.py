@@ -48,7 +48,7 @@ class RuleModel:
         self.added = 0
         # Rules already broken by fixed duty alone (the days before the block, or an
         # assignment kept with a recorded override): reported, not made infeasible.
-        self.boundary_conflicts = 0
+        self.fixed_conflicts = 0
 
     def require(self, constraint: Any) -> None:
         if isinstance(constraint, bool):  # a comparison over no variables folded to a constant
@@ -65,7 +65,7 @@ class RuleModel:
         self.added += 1
 
     def already_broken(self) -> None:
-        self.boundary_conflicts += 1
+        self.fixed_conflicts += 1
 
     def forbid_together(self, lits: Sequence[Lit]) -> None:
         """Not all of `lits` may hold at once."""
@@ -125,25 +125,15 @@ class ModelVars:
 
     def _create_variables(self) -> None:
         for key in candidate_slot_keys(self.problem):
-            item = slot_item(self.problem, key)
-            if self._overridden(key.person_id, key.day, key.activity_id, key.session):
-                self.slot[key] = 1
-                self._add_item(item, 1)
-            elif self._worth_a_variable(item):
-                self.slot[key] = self.cp.new_bool_var(
-                    f"x[{key.person_id},{key.day},{key.session},{key.activity_id}]"
-                )
-                self._add_item(item, self.slot[key])
+            name = f"x[{key.person_id},{key.day},{key.session},{key.activity_id}]"
+            lit = self._candidate(slot_item(self.problem, key), key.activity_id, key.session, name)
+            if lit is not None:
+                self.slot[key] = lit
         for ckey in candidate_call_keys(self.problem):
-            item = call_item(self.problem, ckey)
-            if self._overridden(ckey.person_id, ckey.day, ckey.service_id, None):
-                self.call[ckey] = 1
-                self._add_item(item, 1)
-            elif self._worth_a_variable(item):
-                self.call[ckey] = self.cp.new_bool_var(
-                    f"call[{ckey.person_id},{ckey.day},{ckey.service_id}]"
-                )
-                self._add_item(item, self.call[ckey])
+            name = f"call[{ckey.person_id},{ckey.day},{ckey.service_id}]"
+            lit = self._candidate(call_item(self.problem, ckey), ckey.service_id, None, name)
+            if lit is not None:
+                self.call[ckey] = lit
         for person_id, timeline in self.timelines.items():
             for item in boundary_items(self.problem, person_id):
                 self._add_item(item, 1)
@@ -162,6 +152,21 @@ class ModelVars:
                     else:
                         self.fmit[fkey] = self.cp.new_bool_var(f"fmit[{f.id},{week}]")
 
+    def _candidate(
+        self, item: Item | None, activity_id: str, session: Session | None, name: str
+    ) -> Lit | None:
+        """1 for an overridden assignment, a new variable for a possible one, None otherwise."""
+        assert item is not None and item.key is not None, "candidates exist only where shifts do"
+        lit: Lit
+        if self._overridden(item.person_id, item.key.day, activity_id, session):
+            lit = 1
+        elif self._worth_a_variable(item):
+            lit = self.cp.new_bool_var(name)
+        else:
+            return None
+        self._add_item(item, lit)
+        return lit
+
     def _overridden(
         self, person_id: str, day: date, activity_id: str, session: Session | None
     ) -> bool:
@@ -174,10 +179,10 @@ class ModelVars:
             for lock in self.overrides
         )
 
-    def _worth_a_variable(self, item: Item | None) -> bool:
+    def _worth_a_variable(self, item: Item) -> bool:
         """Skip what a hard rule rules out anyway; a locked person-day keeps every candidate,
         so that a lock on something impossible is reported as a conflict, not dropped."""
-        assert item is not None and item.key is not None, "candidates exist only where shifts do"
+        assert item.key is not None
         if (item.person_id, item.key.day) in self.locked_days:
             return True
         rejected_by = [name for name, test in self.possible.items() if not test(item)]
@@ -309,7 +314,7 @@ def build_model(
         rules.enabled = (
             cp.new_bool_var(f"enable[{constraint.name}]") if explain and constraint.hard else None
         )
-        rules.added = rules.boundary_conflicts = 0
+        rules.added = rules.fixed_conflicts = 0
         activation = constraint.add_to(rules, model_vars, problem)
         built.activations[constraint.name] = activation
         if rules.enabled is not None:

@@ -70,12 +70,12 @@ class Constraint(RuleMetadata, ABC):
 def added(model: RuleModel, what: str, idle: str, not_created: int = 0) -> Activation:
     """Report how many constraints a rule added (and how many candidate assignments it kept
     out of the model), or say why it had nothing to act on."""
-    if model.added == 0 and model.boundary_conflicts == 0 and not_created == 0:
+    if model.added == 0 and model.fixed_conflicts == 0 and not_created == 0:
         return Activation.inactive(idle)
     note = f"{model.added} {what}"
     if not_created:
         note += f"; {not_created} never created"
-    if model.boundary_conflicts:
-        note += f"; {model.boundary_conflicts} already broken by fixed duty (before the block,"
+    if model.fixed_conflicts:
+        note += f"; {model.fixed_conflicts} already broken by fixed duty (before the block,"
         note += " or kept with a recorded override)"
     return Activation(note)

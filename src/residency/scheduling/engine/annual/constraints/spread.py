@@ -46,11 +46,21 @@ class SpreadHardRotations(AnnualConstraint):
                 pair = model.new_bool(f"back_to_back[{resident.id},{first}]")
                 model.cp.add(pair >= hard[first] + hard[second] - 1)
                 pairs.append(pair)
-            # Implied bound for the LP (a faster optimality proof): H hard blocks in a row of n
-            # leave at most n - H gaps to separate them, so at least 2H - n - 1 pairs touch.
-            model.cp.add(sum(pairs) >= 2 * sum(hard.values()) - len(hard) - 1)
+            self._implied_bounds(model, list(hard.values()), pairs)
             penalties += pairs
         return Activation(f"{len(penalties)} consecutive block pairs", penalty=sum(penalties))
+
+    @staticmethod
+    def _implied_bounds(model: PlanModel, row: list[Any], pairs: list[Any]) -> None:
+        """For the LP only (a faster optimality proof; no plan is forbidden): H hard blocks in
+        a run of n consecutive blocks leave at most n - H + 1 separate stretches, so at least
+        2H - n - 1 pairs touch. Stated for every run of 3 or more blocks, not just the year,
+        so the bound sees a block the curriculum cannot use (an intern's orientation)."""
+        for first in range(len(row)):
+            for last in range(first + 2, len(row)):
+                length = last - first + 1
+                hard_blocks = sum(row[first : last + 1])
+                model.cp.add(sum(pairs[first:last]) >= 2 * hard_blocks - length - 1)
 
     def violations(self, plan: AnnualPlan) -> list[PlanViolation]:
         found = []
