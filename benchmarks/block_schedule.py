@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/block_schedule.py [--runs 3] [--limit 60] [--workers 8 2]
         [--scale-residents 60 --scale-faculty 25 --scale-limit 120] [--skip-demo]
+        [--skip-scale] [--solver-plan]
 
 Demo: migrates a temporary SQLite database, seeds the demo program, writes the labelled
 fallback plan for Block 10 and builds the `Problem` from the database exactly as
@@ -29,6 +30,7 @@ from residency.db import build_engine, unit_of_work
 from residency.ops import migrations
 from residency.program.demo import DEMO_YEAR, demo_program
 from residency.program.service import import_program
+from residency.scheduling.annual_service import plan_and_save
 from residency.scheduling.checks import hard_violations
 from residency.scheduling.engine import Problem, Solution, SolveMode, SolveParams, solve
 from residency.scheduling.engine.constraints.registry import REGISTRY
@@ -41,13 +43,19 @@ from residency.scheduling.problem_builder import build_block_problem
 BLOCK = 10
 
 
-def demo_problem() -> Problem:
+def demo_problem(solver_plan: bool = False) -> Problem:
+    """Block 10 of the demo on the fixed plan, or on the plan `residency plan year` makes
+    (30 s, seed 0), as `residency demo` does."""
     with tempfile.TemporaryDirectory() as folder:
         engine = build_engine(f"sqlite:///{Path(folder) / 'bench.db'}")
         migrations.upgrade(engine)
         with unit_of_work(engine) as session:
             import_program(session, demo_program())
-            fixed_block_plan(session, DEMO_YEAR, BLOCK, DEMO_BLOCK_PLAN)
+            if not solver_plan:
+                fixed_block_plan(session, DEMO_YEAR, BLOCK, DEMO_BLOCK_PLAN)
+        if solver_plan:
+            plan = plan_and_save(engine, DEMO_YEAR, SolveParams(30.0, 8, seed=0))
+            print(f"annual plan: {plan.solution.status}, objective {plan.solution.objective}")
         with unit_of_work(engine) as session:
             problem = build_block_problem(session, DEMO_YEAR, BLOCK).problem
         engine.dispose()
@@ -184,8 +192,13 @@ def main() -> None:
     parser.add_argument("--scale-workers", type=int, default=8)
     parser.add_argument("--skip-demo", action="store_true")
     parser.add_argument("--skip-scale", action="store_true")
+    parser.add_argument(
+        "--solver-plan",
+        action="store_true",
+        help="Block 10 on the annual plan the solver makes instead of the fixed plan",
+    )
     args = parser.parse_args()
-    base = demo_problem()
+    base = demo_problem(args.solver_plan)
     if not args.skip_demo:
         report_demo(base, args.runs, args.limit, args.workers)
     if not args.skip_scale:

@@ -52,7 +52,9 @@ def test_a_hard_violation_found_after_solving_fails_the_run_loudly(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     before, _ = _first_schedule(db_engine, capsys)
-    monkeypatch.setattr(saved.checks, "hard_violations", lambda schedule: ["Availability: r1"])
+    monkeypatch.setattr(
+        saved.checks, "hard_violations", lambda schedule, excused=(): ["Availability: r1"]
+    )
     assert main(generate_args("--seed", "4")) == 70
     err = capsys.readouterr().err
     assert "breaks hard rules" in err and "Availability: r1" in err
