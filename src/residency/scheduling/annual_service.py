@@ -93,12 +93,13 @@ def plan_changes(previous: Iterable[PlanEntry], entries: Iterable[PlanEntry]) ->
     """'resident block N half H: OLD -> NEW' for every half-block whose rotation changed."""
     before = {(e.resident_id, e.block, h): e.rotation_id for e in previous for h in e.halves}
     after = {(e.resident_id, e.block, h): e.rotation_id for e in entries for h in e.halves}
-    return [
-        f"{resident} block {block} half {half}: {before[key]} -> {after.get(key, 'nothing')}"
-        for key in sorted(before)
-        if before[key] != after.get(key)
-        for resident, block, half in [key]
-    ]
+    changes = []
+    for key in sorted(before):
+        if before[key] != after.get(key):
+            resident, block, half = key
+            new = after.get(key, "nothing")
+            changes.append(f"{resident} block {block} half {half}: {before[key]} -> {new}")
+    return changes
 
 
 def load_annual_problem(session: Session, academic_year: int) -> AnnualProblem:
