@@ -36,7 +36,7 @@ from residency.scheduling.engine import Problem, Solution, SolveMode, SolveParam
 from residency.scheduling.engine.constraints.registry import REGISTRY
 from residency.scheduling.engine.items import CallKey, call_item
 from residency.scheduling.engine.model import build_model
-from residency.scheduling.engine.problem import Faculty, FacultyRole
+from residency.scheduling.engine.problem import Faculty, FacultyRole, Resident
 from residency.scheduling.fallback_plan import DEMO_BLOCK_PLAN, fixed_block_plan
 from residency.scheduling.problem_builder import build_block_problem
 
@@ -65,7 +65,8 @@ def demo_problem(solver_plan: bool = False) -> Problem:
 def scaled_problem(base: Problem, residents: int, faculty: int) -> Problem:
     """Teams of the demo's residents, each with its own copy of the rotation-only services."""
     shared = {a.id for a in base.activities if not a.rotation_only}
-    activities, services, people = list(base.activities), list(base.call_services), []
+    activities, services = list(base.activities), list(base.call_services)
+    people: list[Resident] = []
     team = 0
     while len(people) < residents:
         suffix = "" if team == 0 else f"-T{team + 1}"
