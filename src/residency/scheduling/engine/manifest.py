@@ -1,11 +1,12 @@
-"""Comparing a constraint registry with its manifest: shared by both levels' pre-flights."""
+"""Comparing a constraint registry with its manifest, and judging whether a rule binds on its
+micro-problem: shared by both levels' pre-flights."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 
 class Registered(Protocol):
@@ -60,3 +61,21 @@ def compare_with_manifest(
         unexpected=tuple(sorted(n for n in names if n not in manifest)),
         wrong_kind=tuple(wrong),
     )
+
+
+class SelfChecking(Registered, Protocol):
+    """A rule with its own plain-Python check, on a schedule (Level 2) or a plan (Level 1)."""
+
+    def violations(self, answer: Any) -> Sequence[Any]: ...
+
+    def cost(self, answer: Any) -> int: ...
+
+
+def binds(rule: SelfChecking, without: Any, with_rule: Any) -> tuple[bool, str]:
+    """Did the rule change the answer? A hard rule must be broken without it and kept with it,
+    a soft rule must cost less with it. Returns the verdict and a line saying why."""
+    if rule.hard:
+        before, after = rule.violations(without), rule.violations(with_rule)
+        return bool(before) and not after, f"{len(before)} violations without, {len(after)} with"
+    cost_before, cost_after = rule.cost(without), rule.cost(with_rule)
+    return cost_before > cost_after, f"cost {cost_before} without, {cost_after} with"

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from residency.scheduling.engine.constraints.base import Constraint
-from residency.scheduling.engine.manifest import VerifyReport, compare_with_manifest
+from residency.scheduling.engine.manifest import VerifyReport, binds, compare_with_manifest
 from residency.scheduling.engine.results import Solution, SolveMode, SolveParams
 from residency.scheduling.engine.solve import solve
 
@@ -76,19 +76,8 @@ def check_binds(
     if not (without.has_schedule and with_rule.has_schedule):
         detail = f"no schedule: without {without.status}, with {with_rule.status}"
         return BindReport(constraint.name, False, detail, without, with_rule)
-    before = constraint.violations(without.schedule(problem))
-    after = constraint.violations(with_rule.schedule(problem))
-    if constraint.hard:
-        binds = bool(before) and not after
-        detail = f"{len(before)} violations without, {len(after)} with"
-    else:
-        cost_before, cost_after = (
-            constraint.cost(without.schedule(problem)),
-            constraint.cost(with_rule.schedule(problem)),
-        )
-        binds = cost_before > cost_after
-        detail = f"cost {cost_before} without, {cost_after} with"
-    return BindReport(constraint.name, binds, detail, without, with_rule)
+    verdict, detail = binds(constraint, without.schedule(problem), with_rule.schedule(problem))
+    return BindReport(constraint.name, verdict, detail, without, with_rule)
 
 
 def deep_verify(

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from residency.scheduling.engine.annual.constraints.base import AnnualConstraint
 from residency.scheduling.engine.annual.results import AnnualSolution
 from residency.scheduling.engine.annual.solve import solve_annual
-from residency.scheduling.engine.manifest import VerifyReport, compare_with_manifest
+from residency.scheduling.engine.manifest import VerifyReport, binds, compare_with_manifest
 from residency.scheduling.engine.results import SolveMode, SolveParams
 
 EXPECTED_HARD = (
@@ -59,16 +59,8 @@ def check_binds(
     if not (without.has_plan and with_rule.has_plan):
         detail = f"no plan: without {without.status}, with {with_rule.status}"
         return BindReport(constraint.name, False, detail, without, with_rule)
-    before, after = without.plan(problem), with_rule.plan(problem)
-    if constraint.hard:
-        broken_before, broken_after = constraint.violations(before), constraint.violations(after)
-        binds = bool(broken_before) and not broken_after
-        detail = f"{len(broken_before)} violations without, {len(broken_after)} with"
-    else:
-        cost_before, cost_after = constraint.cost(before), constraint.cost(after)
-        binds = cost_before > cost_after
-        detail = f"cost {cost_before} without, {cost_after} with"
-    return BindReport(constraint.name, binds, detail, without, with_rule)
+    verdict, detail = binds(constraint, without.plan(problem), with_rule.plan(problem))
+    return BindReport(constraint.name, verdict, detail, without, with_rule)
 
 
 def deep_verify(
