@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 
 class Registered(Protocol):
@@ -61,6 +61,20 @@ def compare_with_manifest(
         unexpected=tuple(sorted(n for n in names if n not in manifest)),
         wrong_kind=tuple(wrong),
     )
+
+
+SolutionT = TypeVar("SolutionT")
+
+
+@dataclass(frozen=True)
+class BindReport(Generic[SolutionT]):
+    """A rule's micro-problem solved without and with it, and the verdict."""
+
+    name: str
+    binds: bool
+    detail: str
+    without: SolutionT
+    with_rule: SolutionT
 
 
 class SelfChecking(Registered, Protocol):

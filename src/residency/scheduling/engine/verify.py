@@ -4,10 +4,14 @@ on its own micro-problem (so a registered-but-inert rule cannot ship)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from residency.scheduling.engine.constraints.base import Constraint
-from residency.scheduling.engine.manifest import VerifyReport, binds, compare_with_manifest
+from residency.scheduling.engine.manifest import (
+    BindReport,
+    VerifyReport,
+    binds,
+    compare_with_manifest,
+)
 from residency.scheduling.engine.results import Solution, SolveMode, SolveParams
 from residency.scheduling.engine.solve import solve
 
@@ -56,18 +60,9 @@ def verify(registry: Sequence[Constraint]) -> VerifyReport:
     return compare_with_manifest(registry, EXPECTED_HARD, EXPECTED_SOFT)
 
 
-@dataclass(frozen=True)
-class BindReport:
-    name: str
-    binds: bool
-    detail: str
-    without: Solution
-    with_rule: Solution
-
-
 def check_binds(
     constraint: Constraint, registry: Sequence[Constraint], params: SolveParams = MICRO_PARAMS
-) -> BindReport:
+) -> BindReport[Solution]:
     """Solve the rule's micro-problem without and with it; the answer must change: a hard rule
     must be broken without it and kept with it, a soft rule must cost less with it."""
     problem = constraint.micro_problem()
@@ -82,5 +77,5 @@ def check_binds(
 
 def deep_verify(
     registry: Sequence[Constraint], params: SolveParams = MICRO_PARAMS
-) -> list[BindReport]:
+) -> list[BindReport[Solution]]:
     return [check_binds(c, registry, params) for c in registry]

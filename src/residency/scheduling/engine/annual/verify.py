@@ -4,12 +4,16 @@ changes the answer on its own micro-problem (so a registered-but-inert rule cann
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from residency.scheduling.engine.annual.constraints.base import AnnualConstraint
 from residency.scheduling.engine.annual.results import AnnualSolution
 from residency.scheduling.engine.annual.solve import solve_annual
-from residency.scheduling.engine.manifest import VerifyReport, binds, compare_with_manifest
+from residency.scheduling.engine.manifest import (
+    BindReport,
+    VerifyReport,
+    binds,
+    compare_with_manifest,
+)
 from residency.scheduling.engine.results import SolveMode, SolveParams
 
 EXPECTED_HARD = (
@@ -36,20 +40,11 @@ def verify(registry: Sequence[AnnualConstraint]) -> VerifyReport:
     return compare_with_manifest(registry, EXPECTED_HARD, EXPECTED_SOFT)
 
 
-@dataclass(frozen=True)
-class BindReport:
-    name: str
-    binds: bool
-    detail: str
-    without: AnnualSolution
-    with_rule: AnnualSolution
-
-
 def check_binds(
     constraint: AnnualConstraint,
     registry: Sequence[AnnualConstraint],
     params: SolveParams = MICRO_PARAMS,
-) -> BindReport:
+) -> BindReport[AnnualSolution]:
     """Solve the rule's micro-problem without and with it; the answer must change: a hard rule
     must be broken without it and kept with it, a soft rule must cost less with it."""
     problem = constraint.micro_problem()
@@ -65,5 +60,5 @@ def check_binds(
 
 def deep_verify(
     registry: Sequence[AnnualConstraint], params: SolveParams = MICRO_PARAMS
-) -> list[BindReport]:
+) -> list[BindReport[AnnualSolution]]:
     return [check_binds(c, registry, params) for c in registry]
