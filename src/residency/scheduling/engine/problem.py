@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import cached_property
 
 from residency.compliance.rules.base import DutyPeriod
 from residency.rotations.duty_pattern import DutyPattern, Session
@@ -248,17 +249,35 @@ class Problem:
     def person_ids(self) -> tuple[str, ...]:
         return tuple(r.id for r in self.residents) + tuple(f.id for f in self.faculty)
 
+    # Lookups by id run once per candidate assignment (100,000+ on a large program), so they
+    # are dictionaries built once rather than scans of the tuples.
+    @cached_property
+    def _residents_by_id(self) -> dict[str, Resident]:
+        return {r.id: r for r in self.residents}
+
+    @cached_property
+    def _faculty_by_id(self) -> dict[str, Faculty]:
+        return {f.id: f for f in self.faculty}
+
+    @cached_property
+    def _activities_by_id(self) -> dict[str, Activity]:
+        return {a.id: a for a in self.activities}
+
+    @cached_property
+    def _services_by_id(self) -> dict[str, CallService]:
+        return {s.id: s for s in self.call_services}
+
     def resident(self, person_id: str) -> Resident | None:
-        return next((r for r in self.residents if r.id == person_id), None)
+        return self._residents_by_id.get(person_id)
 
     def faculty_member(self, person_id: str) -> Faculty | None:
-        return next((f for f in self.faculty if f.id == person_id), None)
+        return self._faculty_by_id.get(person_id)
 
     def activity(self, activity_id: str) -> Activity | None:
-        return next((a for a in self.activities if a.id == activity_id), None)
+        return self._activities_by_id.get(activity_id)
 
     def call_service(self, service_id: str) -> CallService | None:
-        return next((s for s in self.call_services if s.id == service_id), None)
+        return self._services_by_id.get(service_id)
 
     def leave_days(self, person_id: str) -> frozenset[date]:
         return frozenset(

@@ -11,7 +11,6 @@ from residency.scheduling.engine.constraints.base import Activation, Constraint,
 from residency.scheduling.engine.items import (
     FmitKey,
     Item,
-    day_bounds,
     fmit_week_days,
     shift_for,
 )
@@ -35,12 +34,13 @@ class Availability(Constraint):
     reason = "A person on leave, deployment, TDY or sick leave cannot be scheduled (program)."
 
     def add_to(self, model: RuleModel, vars: ModelVars, problem: Problem) -> Activation:
+        # Candidates the `possible` test rejected were never created; these are the ones a
+        # lock kept on a blocked day, so an explanation can name this rule.
+        for person_id, days in _blocked_days(problem).items():
+            for item, lit in vars.items_of(person_id):
+                if item.key is not None and _days_touched(item) & days:
+                    model.forbid(lit)
         for absence in (a for a in problem.absences if a.blocking):
-            for day in (d for d in problem.days if absence.covers(d)):
-                lo, hi = day_bounds(day)
-                for item, lit in vars.items_of(absence.person_id):
-                    if item.key is not None and item.overlaps(lo, hi):
-                        model.forbid(lit)
             for key, lit in vars.fmit.items():
                 if key.faculty_id == absence.person_id and _absent_in_week(absence, problem, key):
                     model.forbid(lit)
@@ -48,16 +48,11 @@ class Availability(Constraint):
         return added(model, "assignments ruled out by absences", "no blocking absences", skipped)
 
     def possible(self, problem: Problem) -> Callable[[Item], bool]:
-        blocked: dict[str, set[date]] = {}
-        for absence in (a for a in problem.absences if a.blocking):
-            days = blocked.setdefault(absence.person_id, set())
-            days |= {d for d in problem.days if absence.covers(d)}
+        blocked = _blocked_days(problem)
 
         def available(item: Item) -> bool:
             days = blocked.get(item.person_id)
-            if not days or item.key is None:
-                return True
-            return not (_days_touched(item) & days)
+            return not days or item.key is None or not (_days_touched(item) & days)
 
         return available
 
@@ -65,8 +60,7 @@ class Availability(Constraint):
         found = []
         for absence in (a for a in schedule.problem.absences if a.blocking):
             for item in schedule.items(absence.person_id):
-                days = {item.start.date(), (item.end - timedelta(microseconds=1)).date()}
-                if item.key is not None and any(absence.covers(d) for d in days):
+                if item.key is not None and any(absence.covers(d) for d in _days_touched(item)):
                     found.append(
                         self.violation(
                             f"{item.key} during {absence.kind}", absence.person_id, item.key.day
@@ -93,7 +87,18 @@ class Availability(Constraint):
         )
 
 
+def _blocked_days(problem: Problem) -> dict[str, set[date]]:
+    """Person -> the horizon's days a blocking absence covers."""
+    blocked: dict[str, set[date]] = {}
+    for absence in (a for a in problem.absences if a.blocking):
+        blocked.setdefault(absence.person_id, set()).update(
+            d for d in problem.days if absence.covers(d)
+        )
+    return blocked
+
+
 def _days_touched(item: Item) -> set[date]:
+    """Calendar days the item's duty overlaps (an overnight call touches two)."""
     last = (item.end - timedelta(microseconds=1)).date()
     return {
         item.start.date() + timedelta(days=i) for i in range((last - item.start.date()).days + 1)

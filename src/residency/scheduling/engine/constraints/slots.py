@@ -102,20 +102,11 @@ class Eligibility(Constraint):
         )
 
     def possible(self, problem: Problem) -> Callable[[Item], bool]:
-        residents = {r.id: r for r in problem.residents}
-        activities = {a.id: a for a in problem.activities}
-        services = {s.id: s for s in problem.call_services}
-
         def eligible(item: Item) -> bool:
-            resident = residents.get(item.person_id)
-            if resident is None:
-                return True
             if isinstance(item.key, SlotKey):
-                activity = activities.get(item.key.activity_id)
-                return activity is None or resident_may_do(resident, activity, item.key.day)
+                return self._slot_allowed(problem, item.key)
             if isinstance(item.key, CallKey):
-                service = services.get(item.key.service_id)
-                return service is None or resident_may_take(resident, service)
+                return self._call_allowed(problem, item.key)
             return True
 
         return eligible
