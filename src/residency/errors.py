@@ -21,7 +21,7 @@ class RefusedError(ResidencyError):
 
 
 class SchemaMismatchError(RefusedError):
-    pass
+    """The database is at another schema revision than this code expects (migrate first)."""
 
 
 class EnvironmentProblem(ResidencyError):

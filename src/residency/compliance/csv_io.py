@@ -31,7 +31,7 @@ T = TypeVar("T")
 
 
 class _BadRow(Exception):
-    pass
+    """One CSV row breaks a rule; the reader adds the file and row number to the message."""
 
 
 def read_duty_csv(path: Path) -> list[DutyPeriod]:

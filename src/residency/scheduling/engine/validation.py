@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 
 class ProblemError(InputError):
-    pass
+    """A Problem that cannot be solved as given: unknown ids, duplicates, impossible locks."""
 
 
 def validate_problem(problem: Problem) -> None:
