@@ -18,6 +18,25 @@ def make_solver(params: SolveParams) -> cp_model.CpSolver:
     return solver
 
 
+def run(cp: cp_model.CpModel, params: SolveParams) -> tuple[cp_model.CpSolver, str]:
+    """Solve once; the solver (for values and bounds) and the status name."""
+    solver = make_solver(params)
+    return solver, solver.status_name(solver.solve(cp))
+
+
+def infeasible_core(
+    cp: cp_model.CpModel, assumptions: list[Any], params: SolveParams
+) -> list[int] | None:
+    """Indices of assumption literals that suffice for infeasibility (CP-SAT's sufficient
+    assumptions), or None when the model is not shown infeasible under them."""
+    cp.clear_assumptions()
+    cp.add_assumptions(assumptions)
+    solver, status = run(cp, params)
+    if status != "INFEASIBLE":
+        return None
+    return list(solver.sufficient_assumptions_for_infeasibility())
+
+
 def penalty_value(solver: cp_model.CpSolver, expr: Any) -> int:
     """A penalty may be a constant (the rule found nothing to charge) or a model expression."""
     return int(expr) if isinstance(expr, int) else int(solver.value(expr))

@@ -25,6 +25,8 @@ from residency.scheduling.engine.problem import (
     Problem,
 )
 
+FOUND = ("OPTIMAL", "FEASIBLE")  # CP-SAT statuses that come with an answer
+
 
 class SolveMode(StrEnum):
     OPTIMIZE = "optimize"  # search until proven optimal or the time limit
@@ -117,7 +119,7 @@ class Solution:
 
     @property
     def has_schedule(self) -> bool:
-        return self.status in ("OPTIMAL", "FEASIBLE")
+        return self.status in FOUND
 
     def schedule(self, problem: Problem) -> Schedule:
         return Schedule(problem, self.assignments, self.call_assignments, self.fmit_weeks)

@@ -15,15 +15,17 @@ from ortools.sat.python import cp_model
 
 from residency.scheduling.engine.constraints.base import Constraint
 from residency.scheduling.engine.cpsat import (
-    make_solver,
+    infeasible_core,
     model_size,
     penalty_value,
     relative_gap,
+    run,
 )
 from residency.scheduling.engine.items import CallKey, FmitKey, SlotKey
 from residency.scheduling.engine.model import BuiltModel, build_model
 from residency.scheduling.engine.problem import Assignment, CallAssignment, FmitWeek, Problem
 from residency.scheduling.engine.results import (
+    FOUND,
     Schedule,
     Solution,
     SolveMode,
@@ -48,9 +50,8 @@ def solve(
         raise ProblemError("mode repair needs the previous schedule (problem.previous)")
     started = time.monotonic()
     built = build_model(problem, rules)
-    solver = make_solver(params)
-    status = solver.status_name(solver.solve(built.cp))
-    if status in ("OPTIMAL", "FEASIBLE"):
+    solver, status = run(built.cp, params)
+    if status in FOUND:
         return _solution(problem, built, solver, status, time.monotonic() - started)
     conflicting: tuple[str, ...] = ()
     if status == "INFEASIBLE":
@@ -87,12 +88,7 @@ def explain_infeasibility(
 
 def _infeasible_core(built: BuiltModel, names: list[str], params: SolveParams) -> list[int] | None:
     """Indices of enabling literals that suffice for infeasibility, or None if feasible."""
-    built.cp.clear_assumptions()
-    built.cp.add_assumptions([built.enable[n] for n in names])
-    solver = make_solver(params)
-    if solver.status_name(solver.solve(built.cp)) != "INFEASIBLE":
-        return None
-    return list(solver.sufficient_assumptions_for_infeasibility())
+    return infeasible_core(built.cp, [built.enable[n] for n in names], params)
 
 
 def _solution(

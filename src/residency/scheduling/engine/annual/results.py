@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from residency.scheduling.engine.annual.plan import AnnualPlan
 from residency.scheduling.engine.annual.problem import AnnualProblem, PlanEntry
+from residency.scheduling.engine.results import FOUND
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class AnnualSolution:
 
     @property
     def has_plan(self) -> bool:
-        return self.status in ("OPTIMAL", "FEASIBLE")
+        return self.status in FOUND
 
     def plan(self, problem: AnnualProblem) -> AnnualPlan:
         return AnnualPlan(problem, self.entries)

@@ -22,12 +22,13 @@ from residency.scheduling.engine.annual.problem import AnnualProblem
 from residency.scheduling.engine.annual.results import AnnualSolution
 from residency.scheduling.engine.annual.symmetry import break_symmetry
 from residency.scheduling.engine.cpsat import (
-    make_solver,
+    infeasible_core,
     model_size,
     penalty_value,
     relative_gap,
+    run,
 )
-from residency.scheduling.engine.results import SolveMode, SolveParams
+from residency.scheduling.engine.results import FOUND, SolveMode, SolveParams
 from residency.scheduling.engine.validation import ProblemError
 
 TRIAL_LIMIT_S = 2.0  # each deletion-filter trial
@@ -72,9 +73,8 @@ def solve_annual(
     rules = ANNUAL_REGISTRY if constraints is None else constraints
     started = time.monotonic()
     built = build_plan_model(problem, rules)
-    solver = make_solver(params)
-    status = solver.status_name(solver.solve(built.model.cp))
-    if status in ("OPTIMAL", "FEASIBLE"):
+    solver, status = run(built.model.cp, params)
+    if status in FOUND:
         return _solution(problem, built, solver, status, time.monotonic() - started)
     parts: tuple[str, ...] = ()
     if status == "INFEASIBLE":
@@ -113,12 +113,8 @@ def explain_infeasibility(
 def _infeasible_core(model: PlanModel, labels: list[str], params: SolveParams) -> list[str] | None:
     """Labels whose enabling literals suffice for infeasibility, or None if not shown."""
     by_index = {lit.index: label for label, lit in model.enable.items()}
-    model.cp.clear_assumptions()
-    model.cp.add_assumptions([model.enable[label] for label in labels])
-    solver = make_solver(params)
-    if solver.status_name(solver.solve(model.cp)) != "INFEASIBLE":
-        return None
-    return [by_index[i] for i in solver.sufficient_assumptions_for_infeasibility()]
+    core = infeasible_core(model.cp, [model.enable[label] for label in labels], params)
+    return None if core is None else [by_index[i] for i in core]
 
 
 def _solution(
