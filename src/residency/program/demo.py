@@ -51,7 +51,10 @@ def _days(days: tuple[str, ...], *shifts: str) -> dict[str, list[str]]:
     return {day: list(shifts) for day in days}
 
 
-_CLINIC_DAY = ("08:00-12:00", "13:00-17:00")
+# The PM session starts at noon: the lunch hour inside a clinic day is part of the working day,
+# so a day of AM and PM sessions is one duty run, not two runs with a one-hour "rest" between
+# (which ACGME-8H-BETWEEN would flag every clinic day; docs/compliance.md, note 3).
+_CLINIC_DAY = ("08:00-12:00", "12:00-17:00")
 _OUTPATIENT = _days(WEEKDAYS_MON_FRI, *_CLINIC_DAY)
 _WARD = _days(("mon", "tue", "wed", "thu", "fri", "sat"), "06:00-18:00")
 _NIGHTS = _days(("sun", "mon", "tue", "wed", "thu"), "19:00-07:00")
@@ -86,7 +89,7 @@ _ROTATIONS: tuple[tuple[Any, ...], ...] = (
     ("PROC", "Procedures", "procedure", ALL, (0, 2), (0, 2), True, False, _OUTPATIENT),
     ("RES", "Research", "education", SENIORS, (0, 2), (0, 2), False, False, _OUTPATIENT),
     ("ELEC", "Elective", "outpatient", SENIORS, (0, 4), (0, 4), True, False, _OUTPATIENT),
-    ("DID", "Didactics", "education", ALL, (0, 18), (0, 18), False, False, {"wed": ["13:00-17:00"]}),
+    ("DID", "Didactics", "education", ALL, (0, 18), (0, 18), False, False, {"wed": ["12:00-17:00"]}),
     ("ORI", "Orientation", "orientation", [1], (0, 6), (0, 6), True, True, _days(WEEKDAYS_MON_FRI, "08:00-17:00")),
     ("VAC", "Vacation", "leave", ALL, (0, 18), (0, 18), False, False, {}),
     ("GYN", "Gynecology", "outpatient", ALL, (0, 2), (0, 2), True, False, _OUTPATIENT),
