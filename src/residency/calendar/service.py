@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from residency.calendar import academic_year as calendar
 from residency.calendar.models import AcademicYear, Block, HalfDay
-from residency.errors import NotFoundError
+from residency.errors import NotFoundError, RefusedError
 from residency.upsert import UpsertResult, upsert_rows
 
 
@@ -93,3 +93,15 @@ def count_half_days(session: Session, year: int) -> int:
         select(func.count(HalfDay.id)).join(Block).where(Block.academic_year_id == academic_year.id)
     )
     return counted or 0
+
+
+def default_academic_year(session: Session, today: date) -> int:
+    """The academic year holding `today`, else the latest one in the database: what a command
+    given no --academic-year works on (after `residency demo` outside its year, the demo's)."""
+    years = list(session.scalars(select(AcademicYear).order_by(AcademicYear.year)))
+    current = [y.year for y in years if y.start_date <= today <= y.end_date]
+    if current:
+        return current[0]
+    if years:
+        return years[-1].year
+    raise RefusedError("no academic year in the database; run `residency seed demo` first")

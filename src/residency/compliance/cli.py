@@ -47,13 +47,15 @@ def check(
         None, min=1, max=13, help="Check the schedule stored for this block instead of a file."
     ),
     academic_year: int | None = typer.Option(
-        None, help="With --block: the academic year by its starting calendar year."
+        None,
+        help="With --block: the academic year by its starting calendar year (default: the "
+        "one holding today, else the latest in the database).",
     ),
     top: int = typer.Option(20, min=1, help="Person-period rows to show, worst first."),
 ) -> None:
     """Check duty periods against the ACGME rules; exit 1 when any rule is violated."""
     calendar = _calendar(academic_year_start)
-    duty = _load(file, block, academic_year, calendar)
+    duty = _load(file, block, academic_year)
     rotations = read_periods_csv(periods) if periods is not None else {}
     result = check_duty(duty, CheckOptions(mode=mode, calendar=calendar, rotations=rotations))
     if as_json:
@@ -79,9 +81,7 @@ def _calendar(academic_year_start: str | None) -> AcademicCalendar:
     return AcademicCalendar(start.month, start.day)
 
 
-def _load(
-    file: Path | None, block: int | None, academic_year: int | None, calendar: AcademicCalendar
-) -> list[DutyPeriod]:
+def _load(file: Path | None, block: int | None, academic_year: int | None) -> list[DutyPeriod]:
     if (file is None) == (block is None):
         raise InputError("give either a duty CSV FILE or --block N (not both, not neither)")
     if file is not None:
@@ -89,15 +89,19 @@ def _load(
             raise InputError("--academic-year goes with --block, not with a FILE")
         return read_duty_csv(file)
     assert block is not None
-    year = academic_year if academic_year is not None else calendar.year_start(date.today()).year
-    return _stored_block(year, block)
+    return _stored_block(academic_year, block)
 
 
-def _stored_block(academic_year: int, block: int) -> list[DutyPeriod]:
+def _stored_block(academic_year: int | None, block: int) -> list[DutyPeriod]:
     # Imported here: checking a file must not need the database.
+    from residency.calendar.service import default_academic_year
     from residency.compliance import service
     from residency.db import unit_of_work
 
     with unit_of_work() as session:
-        periods: list[DutyPeriod] = service.duty_periods_for_block(session, academic_year, block)
+        # Without --academic-year, the same year `generate` and `schedule duty` would use.
+        year = academic_year
+        if year is None:
+            year = default_academic_year(session, date.today())
+        periods: list[DutyPeriod] = service.duty_periods_for_block(session, year, block)
     return periods

@@ -11,12 +11,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from residency.calendar.service import default_academic_year
 from residency.console import console
 from residency.db import unit_of_work
+from residency.scheduling import repository as repo
 from residency.scheduling.engine.constraints.registry import REGISTRY
 from residency.scheduling.engine.verify import deep_verify, verify
 from residency.scheduling.models import RunStatus
-from residency.scheduling.service import GenerateRequest, GenerateResult, default_academic_year
+from residency.scheduling.service import GenerateRequest, GenerateResult
 
 constraints_app = typer.Typer(
     help="The solver's constraint registry: list it, verify it (pre-flight).",
@@ -29,7 +31,7 @@ def _year(academic_year: int | None) -> int:
     if academic_year is not None:
         return academic_year
     with unit_of_work() as session:
-        return default_academic_year(session)
+        return default_academic_year(session, repo.now().date())
 
 
 def generate(

@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from residency.calendar.models import AcademicYear
 from residency.calendar.service import block_row
 from residency.db import unit_of_work
 from residency.errors import INTERNAL_ERROR_EXIT, RefusedError, ResidencyError
@@ -101,18 +100,6 @@ def describe_entry(entry: Any) -> str:
     if hasattr(entry, "service_id"):
         return f"{entry.person_id} {entry.day} night {entry.service_id} call"
     return f"{entry.faculty_id} FMIT attending week from {entry.week_start}"
-
-
-def default_academic_year(session: Session) -> int:
-    """The academic year holding today, else the latest one in the database."""
-    today = repo.now().date()
-    years = list(session.scalars(select(AcademicYear).order_by(AcademicYear.year)))
-    current = [y.year for y in years if y.start_date <= today <= y.end_date]
-    if current:
-        return current[0]
-    if years:
-        return years[-1].year
-    raise RefusedError("no academic year in the database; run `residency seed demo` first")
 
 
 def preflight() -> None:
