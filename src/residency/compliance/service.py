@@ -8,11 +8,12 @@ Only residents have duty periods: the ACGME rules are about residents.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy.orm import Session
 
 from residency.absences.models import Absence, AbsenceType
+from residency.calendar.academic_year import days as calendar_days
 from residency.calendar.service import block_row
 from residency.compliance.duty import LeaveDay, ScheduledActivity, ScheduledCall, duty_periods
 from residency.compliance.rules.base import DutyPeriod
@@ -37,8 +38,7 @@ def counts_as_leave(absence: Absence) -> bool:
 
 
 def days_of(absence: Absence, start: date, end: date) -> list[date]:
-    first, last = max(absence.start_date, start), min(absence.end_date, end)
-    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    return list(calendar_days(max(absence.start_date, start), min(absence.end_date, end)))
 
 
 def duty_periods_between(
@@ -81,10 +81,10 @@ def duty_periods_between(
         for day in days_of(a, start, end)
     }
     leave |= {
-        LeaveDay(p.person_key, levels[p.person_id], p.start + timedelta(days=i))
+        LeaveDay(p.person_key, levels[p.person_id], day)
         for p in planned_leave_between(session, start, end)
         if p.person_id in levels
-        for i in range((p.end - p.start).days + 1)
+        for day in calendar_days(p.start, p.end)
     }
     return duty_periods(activities, calls, sorted(leave, key=lambda d: (d.person_id, d.day)))
 

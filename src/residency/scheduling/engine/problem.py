@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 from functools import cached_property
 
+from residency.calendar.academic_year import days as calendar_days
 from residency.compliance.rules.base import DutyPeriod
 from residency.rotations.duty_pattern import DutyPattern, Session
 
@@ -242,8 +243,7 @@ class Problem:
 
     @property
     def days(self) -> tuple[date, ...]:
-        count = (self.end - self.start).days + 1
-        return tuple(self.start + timedelta(days=i) for i in range(count))
+        return tuple(calendar_days(self.start, self.end))
 
     @property
     def person_ids(self) -> tuple[str, ...]:

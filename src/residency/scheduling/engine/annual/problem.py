@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
 
+from residency.calendar.academic_year import days as calendar_days
+
 HALVES = (1, 2)
 WHOLE_BLOCK = 0  # PlanEntry.half for a rotation that fills both halves of its block
 
@@ -199,7 +201,7 @@ class AnnualProblem:
                 for half in HALVES:
                     first, last = span.half_span(half)
                     start, end = max(a.start, first), min(a.end, last)
-                    covered = {start + timedelta(days=i) for i in range((end - start).days + 1)}
+                    covered = calendar_days(start, end)
                     days.setdefault((a.resident_id, span.number, half), set()).update(covered)
         return {key: len(found) for key, found in days.items()}
 

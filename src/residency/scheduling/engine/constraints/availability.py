@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
+from residency.calendar.academic_year import days as calendar_days
 from residency.rotations.duty_pattern import Session
 from residency.scheduling.engine import examples as ex
 from residency.scheduling.engine.constraints.base import Activation, Constraint, Violation, added
@@ -99,10 +100,7 @@ def _blocked_days(problem: Problem) -> dict[str, set[date]]:
 
 def _days_touched(item: Item) -> set[date]:
     """Calendar days the item's duty overlaps (an overnight call touches two)."""
-    last = (item.end - timedelta(microseconds=1)).date()
-    return {
-        item.start.date() + timedelta(days=i) for i in range((last - item.start.date()).days + 1)
-    }
+    return set(calendar_days(item.start.date(), (item.end - timedelta(microseconds=1)).date()))
 
 
 def _absent_in_week(absence: Absence, problem: Problem, key: FmitKey) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
+from residency.calendar.academic_year import days as calendar_days
 from residency.rotations.duty_pattern import DutyKind, Session
 from residency.scheduling.engine import examples as ex
 from residency.scheduling.engine.constraints.base import Activation, Constraint, Violation, added
@@ -174,7 +175,7 @@ class MaxConsecutiveNights(Constraint):
     def add_to(self, model: RuleModel, vars: ModelVars, problem: Problem) -> Activation:
         limit = problem.policy.max_consecutive_nights
         first = problem.start - timedelta(days=limit)
-        days = [first + timedelta(days=i) for i in range((problem.end - first).days + 1)]
+        days = list(calendar_days(first, problem.end))
         for resident in problem.residents:
             nights = {d: self._night(model, vars, resident.id, d) for d in days}
             for start in range(len(days) - limit):
