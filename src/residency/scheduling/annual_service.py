@@ -26,6 +26,7 @@ from residency.scheduling.engine.annual import (
     PlanEntry,
     solve_annual,
 )
+from residency.scheduling.engine.annual.plan import rotation_by_half
 from residency.scheduling.engine.results import SolveMode, SolveParams
 from residency.scheduling.models import (
     AssignmentSource,
@@ -91,8 +92,7 @@ def published_plan(session: Session, academic_year: int) -> tuple[PlanEntry, ...
 
 def plan_changes(previous: Iterable[PlanEntry], entries: Iterable[PlanEntry]) -> list[str]:
     """'resident block N half H: OLD -> NEW' for every half-block whose rotation changed."""
-    before = {(e.resident_id, e.block, h): e.rotation_id for e in previous for h in e.halves}
-    after = {(e.resident_id, e.block, h): e.rotation_id for e in entries for h in e.halves}
+    before, after = rotation_by_half(previous), rotation_by_half(entries)
     changes = []
     for key in sorted(before):
         if before[key] != after.get(key):

@@ -3,7 +3,7 @@ plain-Python `violations` uses (independent of the CP-SAT model)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cached_property
@@ -51,6 +51,12 @@ class AnnualPlan:
             for r in self.rotations_at(resident_id, block, half)
             if r in rotation_ids
         )
+
+
+def rotation_by_half(entries: Iterable[PlanEntry]) -> dict[HalfKey, str]:
+    """(resident, block, half) -> the rotation there, for a plan of one rotation per half
+    (a published plan, or a solution)."""
+    return {(e.resident_id, e.block, half): e.rotation_id for e in entries for half in e.halves}
 
 
 def block_halves(problem: AnnualProblem) -> Iterator[tuple[int, int]]:

@@ -11,7 +11,7 @@ from residency.scheduling.engine.annual.constraints.base import (
     PlanViolation,
 )
 from residency.scheduling.engine.annual.model import PlanModel
-from residency.scheduling.engine.annual.plan import AnnualPlan
+from residency.scheduling.engine.annual.plan import AnnualPlan, rotation_by_half
 from residency.scheduling.engine.annual.problem import (
     HALVES,
     AnnualProblem,
@@ -61,13 +61,6 @@ class RotationRequests(AnnualConstraint):
         )
 
 
-def previous_halves(problem: AnnualProblem) -> dict[tuple[str, int, int], str]:
-    """(resident, block, half) -> the rotation the published plan has there."""
-    return {
-        (e.resident_id, e.block, half): e.rotation_id for e in problem.previous for half in e.halves
-    }
-
-
 class PlanMinimalChange(AnnualConstraint):
     name = "PlanMinimalChange"
     hard = False
@@ -76,7 +69,7 @@ class PlanMinimalChange(AnnualConstraint):
     reason += "as possible: each half-block that changes rotation costs one unit."
 
     def add_to(self, model: PlanModel, problem: AnnualProblem) -> Activation:
-        previous = previous_halves(problem)
+        previous = rotation_by_half(problem.previous)
         if not previous:
             return Activation.inactive("no published plan to keep")
         # One rotation per half: the half changed exactly when its old rotation is off.
@@ -86,9 +79,10 @@ class PlanMinimalChange(AnnualConstraint):
         return Activation(f"{len(moved)} published half-blocks to keep", penalty=sum(moved))
 
     def violations(self, plan: AnnualPlan) -> list[PlanViolation]:
+        published = rotation_by_half(plan.problem.previous)
         return [
             self.violation(f"half {half} moved off {rotation}", resident_id, block)
-            for (resident_id, block, half), rotation in previous_halves(plan.problem).items()
+            for (resident_id, block, half), rotation in published.items()
             if not plan.on(resident_id, block, half, rotation)
         ]
 
