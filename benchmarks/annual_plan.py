@@ -30,7 +30,7 @@ def describe(solution: AnnualSolution) -> str:
         f"status={solution.status} objective={solution.objective} "
         f"best_bound={solution.best_bound} gap={solution.gap} wall_s={solution.wall_s:.2f} "
         f"variables={size.get('variables')} constraints={size.get('constraints')} "
-        f"penalties={dict(solution.penalties)}"
+        f"penalties={dict(solution.penalties)} search={list(solution.search)}"
     )
 
 

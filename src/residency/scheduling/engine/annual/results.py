@@ -23,6 +23,7 @@ class AnnualSolution:
     conflicting: tuple[str, ...] = ()  # on infeasibility: hard rules that together conflict
     conflict_details: tuple[str, ...] = ()  # ... and which of their parts (a curriculum line)
     model_size: Mapping[str, int] = field(default_factory=dict)
+    search: tuple[str, ...] = ()  # how a plan of several PGYs was found and bounded (cohorts.py)
 
     @property
     def has_plan(self) -> bool:

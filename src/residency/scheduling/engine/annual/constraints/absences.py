@@ -44,6 +44,7 @@ def may_take_leave(problem: AnnualProblem, resident_id: str, block: int, half: i
 class BlockingAbsences(AnnualConstraint):
     name = "BlockingAbsences"
     hard = True
+    splits_by_pgy = True
     reason = "A resident away for a whole half-block is on leave; one away 3 days or more of a "
     reason += "half is on no inpatient or night-float rotation then (a deployed resident is not "
     reason += "on the ward); the leave rotation is only for such absences (program)."

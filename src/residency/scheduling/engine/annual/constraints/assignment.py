@@ -26,6 +26,7 @@ from residency.scheduling.engine.annual.problem import (
 class OneRotationPerHalfBlock(AnnualConstraint):
     name = "OneRotationPerHalfBlock"
     hard = True
+    splits_by_pgy = True
     reason = "Each resident is on exactly one rotation in every half-block of the year."
 
     def add_to(self, model: PlanModel, problem: AnnualProblem) -> Activation:
@@ -78,6 +79,7 @@ def excused_in_plan(plan: AnnualPlan, resident_id: str, block: int, half: int) -
 class WholeBlockRotations(AnnualConstraint):
     name = "WholeBlockRotations"
     hard = True
+    splits_by_pgy = True
     reason = "A rotation that is not a half-block one (night float) fills both halves of its "
     reason += "block, unless the resident is away all of the other half or it is locked to a "
     reason += "half-block entry (orientation)."
@@ -127,6 +129,7 @@ class WholeBlockRotations(AnnualConstraint):
 class RotationEligibility(AnnualConstraint):
     name = "RotationEligibility"
     hard = True
+    splits_by_pgy = True
     reason = "A resident does only rotations open to their PGY level and, if the policy says "
     reason += "so, listed in their PGY's curriculum (program curriculum)."
 
@@ -161,6 +164,7 @@ class RotationEligibility(AnnualConstraint):
 class LockedPlanEntries(AnnualConstraint):
     name = "LockedPlanEntries"
     hard = True
+    splits_by_pgy = True
     reason = "Entries a coordinator locked (e.g. interns' orientation) stay exactly as they are."
 
     def add_to(self, model: PlanModel, problem: AnnualProblem) -> Activation:

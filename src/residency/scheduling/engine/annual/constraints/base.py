@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from typing import ClassVar
 
 from residency.scheduling.engine.annual.model import PlanModel
 from residency.scheduling.engine.annual.plan import AnnualPlan
@@ -26,6 +27,13 @@ class PlanViolation:
 
 
 class AnnualConstraint(RuleMetadata, ABC):
+    # True when, for every plan of the whole program, the plan's part for one PGY satisfies
+    # this rule on that PGY alone (`cohorts.cohort_problem`) whenever the whole plan does, and
+    # the parts' costs add up to the whole plan's cost. The solver then bounds the plan's cost
+    # by each PGY's own optimum (annual/cohorts.py). A rule says so only if it is true; the
+    # cohort property test checks every rule that does.
+    splits_by_pgy: ClassVar[bool] = False
+
     @abstractmethod
     def add_to(self, model: PlanModel, problem: AnnualProblem) -> Activation: ...
 

@@ -27,6 +27,7 @@ def describe(req: CurriculumRequirement) -> str:
 class CurriculumRequirements(AnnualConstraint):
     name = "CurriculumRequirements"
     hard = True
+    splits_by_pgy = True
     reason = "Each resident does the minimum, and at most the maximum, number of blocks of each "
     reason += "rotation their PGY's curriculum sets for the year (program curriculum, RC-FM)."
 

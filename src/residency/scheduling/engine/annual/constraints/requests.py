@@ -28,6 +28,7 @@ def describe(request: PlanRequest) -> str:
 class RotationRequests(AnnualConstraint):
     name = "RotationRequests"
     hard = False
+    splits_by_pgy = True
     weight = 3
     reason = "Honour residents' rotation requests: each unmet request costs its own weight "
     reason += "(a rotation is 'in the block' if it is on in either half)."
@@ -64,6 +65,7 @@ class RotationRequests(AnnualConstraint):
 class PlanMinimalChange(AnnualConstraint):
     name = "PlanMinimalChange"
     hard = False
+    splits_by_pgy = True
     weight = 20
     reason = "Repairing a published plan (a new absence, a new lock) moves as few half-blocks "
     reason += "as possible: each half-block that changes rotation costs one unit."

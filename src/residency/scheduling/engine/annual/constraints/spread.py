@@ -29,6 +29,7 @@ class SpreadHardRotations(AnnualConstraint):
 
     name = "SpreadHardRotations"
     hard = False
+    splits_by_pgy = True
     weight = 10
     reason = "No back-to-back hard blocks (inpatient, night float): each pair of consecutive "
     reason += "blocks that both hold a hard rotation costs one unit (resident wellbeing)."
@@ -92,6 +93,7 @@ def hard_halves(model: PlanModel, problem: AnnualProblem, resident_id: str) -> A
 class InpatientLoadBalance(AnnualConstraint):
     name = "InpatientLoadBalance"
     hard = False
+    splits_by_pgy = True
     weight = 2
     reason = "Residents of the same PGY share the hard (inpatient, night-float) load evenly: "
     reason += "each half-block between the most and the least loaded costs one unit (equity)."

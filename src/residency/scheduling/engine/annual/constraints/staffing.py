@@ -18,6 +18,7 @@ from residency.scheduling.engine.annual.problem import AnnualProblem, PlanReques
 class BlockStaffing(AnnualConstraint):
     name = "BlockStaffing"
     hard = True
+    splits_by_pgy = True
     reason = "Each rotation has its minimum, and at most its maximum, of residents in every "
     reason += "half-block (service staffing, program)."
 
@@ -75,6 +76,7 @@ def mix_minimum(problem: AnnualProblem, rule: StaffingRule, block: int, half: in
 class PgyStaffingMix(AnnualConstraint):
     name = "PgyStaffingMix"
     hard = True
+    splits_by_pgy = True
     reason = "A service has its required PGY mix in every half-block, e.g. the inpatient "
     reason += "service at least one PGY-1 and one senior (program staffing rules); waived where "
     reason += "a coordinator locked every such resident elsewhere (interns' orientation)."

@@ -1,0 +1,109 @@
+"""Solving each PGY alone bounds the whole plan (annual/cohorts.py): every rule that says it
+splits by PGY does, the bound never exceeds the optimum, and the search around it returns the
+whole model's answer when the shortcut fails."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from test_annual_property import small_programs
+
+from residency.scheduling.engine.annual import (
+    AnnualProblem,
+    CurriculumRequirement,
+    PlanRequest,
+    solve_annual,
+)
+from residency.scheduling.engine.annual import examples as ex
+from residency.scheduling.engine.annual.cohorts import cohort_plan, cohort_problem, pgy_levels
+from residency.scheduling.engine.annual.constraints.registry import ANNUAL_REGISTRY
+from residency.scheduling.engine.annual.solve import MIN_SPLIT_LIMIT_S
+from residency.scheduling.engine.results import SolveParams
+
+WHOLE = SolveParams(time_limit_s=4, workers=1, seed=1)  # under MIN_SPLIT_LIMIT_S: no split
+SPLIT = SolveParams(time_limit_s=MIN_SPLIT_LIMIT_S, workers=2, seed=1)
+
+PROPERTY = settings(
+    max_examples=15, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+
+
+@PROPERTY
+@given(small_programs())
+def test_every_rule_that_says_so_splits_by_pgy(problem):
+    solution = solve_annual(problem, WHOLE)
+    if not solution.has_plan or len(pgy_levels(problem)) < 2:
+        return
+    plan = solution.plan(problem)
+    parts = [cohort_plan(plan, pgy) for pgy in pgy_levels(problem)]
+
+    for rule in (r for r in ANNUAL_REGISTRY if r.splits_by_pgy):
+        if rule.hard:
+            broken = [v for part in parts for v in rule.violations(part)]
+            assert broken == [], rule.name
+        else:
+            assert sum(rule.cost(part) for part in parts) == rule.cost(plan), rule.name
+
+
+@PROPERTY
+@given(small_programs())
+def test_the_pgys_own_optima_never_add_up_to_more_than_the_whole_optimum(problem):
+    whole = solve_annual(problem, WHOLE)
+    if whole.status != "OPTIMAL" or len(pgy_levels(problem)) < 2:
+        return
+    own = [solve_annual(cohort_problem(problem, pgy), WHOLE) for pgy in pgy_levels(problem)]
+
+    assert all(o.status == "OPTIMAL" for o in own)
+    assert sum(o.objective or 0 for o in own) <= (whole.objective or 0)
+    assert solve_annual(problem, SPLIT).objective == whole.objective
+
+
+def two_pgys_one_ward(requests: tuple[PlanRequest, ...], places: int = 1) -> AnnualProblem:
+    """Two blocks, `places` ward places per half, an intern and a senior who each owe the ward
+    exactly one block."""
+    return ex.year(
+        2,
+        residents=(ex.resident("r1", 1), ex.resident("r2", 2)),
+        rotations=(ex.clinic(), ex.wards(min_per_block=places, max_per_block=places)),
+        curriculum=(
+            CurriculumRequirement(1, "WARD", 1, 1),
+            CurriculumRequirement(2, "WARD", 1, 1),
+        ),
+        requests=requests,
+    )
+
+
+def test_a_bound_the_pgys_meet_together_is_proven_by_the_dive():
+    problem = two_pgys_one_ward((PlanRequest("r1", 1, "WARD"), PlanRequest("r2", 2, "WARD")))
+
+    solution = solve_annual(problem, SPLIT)
+
+    assert (solution.status, solution.objective, solution.best_bound) == ("OPTIMAL", 0, 0)
+    assert solution.search[0] == "lower bound 0 from each PGY alone: PGY-1 0 (optimal), " + (
+        "PGY-2 0 (optimal)"
+    )
+    assert "reached it" in solution.search[1]
+
+
+def test_when_the_pgys_cannot_all_have_their_own_optimum_the_whole_model_decides():
+    # Alone, each takes the ward in block 1 (cost 0 each); together one must yield. The dive
+    # pins the intern's optimum and makes the senior yield (5); the whole model lets the
+    # intern yield instead (3), which is the optimum.
+    problem = two_pgys_one_ward(
+        (PlanRequest("r1", 1, "WARD", weight=1), PlanRequest("r2", 1, "WARD", weight=5))
+    )
+
+    solution = solve_annual(problem, SPLIT)
+
+    assert (solution.status, solution.objective) == ("OPTIMAL", 3)
+    assert solution.penalties["RotationRequests"] == 3  # r1 off the ward in block 1
+    assert "then the whole model" in solution.search[1]
+
+
+def test_a_program_only_infeasible_together_is_still_explained():
+    # Alone, a PGY need not fill the ward; together they cannot fill 2 places in every half.
+    problem = two_pgys_one_ward((), places=2)
+
+    solution = solve_annual(problem, SPLIT)
+
+    assert solution.status == "INFEASIBLE"
+    assert "BlockStaffing" in solution.conflicting
