@@ -13,9 +13,16 @@ from residency.cli import main
 from residency.db import build_engine
 from residency.program.demo import demo_program
 from residency.program.service import import_program
-from residency.scheduling.annual_service import load_annual_problem, plan_grid
+from residency.scheduling.annual_service import load_annual_problem, plan_and_save, plan_grid
 from residency.scheduling.engine.annual import PlanEntry
-from residency.scheduling.models import AssignmentSource, RotationPlanEntry, ScheduleRun
+from residency.scheduling.engine.results import SolveParams
+from residency.scheduling.models import (
+    AssignmentSource,
+    RotationPlanEntry,
+    RunStatus,
+    ScheduleRun,
+)
+from residency.scheduling.plan_cli import print_result
 
 
 def _seed(url: str) -> None:
@@ -32,10 +39,12 @@ def test_plan_year_saves_a_plan_and_keeps_people_made_entries(
     cli_db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _seed(cli_db)
-    argv = ["plan", "year", "--academic-year", "2025", "--time-limit", "4", "--workers", "2"]
+    # 10 s: time for a first plan on a busy 2-core machine, too short to split by PGY.
+    argv = ["plan", "year", "--academic-year", "2025", "--time-limit", "10", "--workers", "2"]
     assert main([*argv, "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["solver_status"] in ("OPTIMAL", "FEASIBLE")
+    assert result["search"] == []
     entries = _entries(cli_db)
     imported = [e for e in entries if e.source == AssignmentSource.IMPORT]
     solver = [e for e in entries if e.source == AssignmentSource.SOLVER]
@@ -53,6 +62,24 @@ def test_plan_year_saves_a_plan_and_keeps_people_made_entries(
     assert {e.schedule_run_id for e in again if e.source == AssignmentSource.SOLVER} == {
         result["run_id"] + 1
     }
+
+
+def test_no_plan_within_the_time_limit_is_a_failed_run_not_an_infeasible_year(
+    cli_db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _seed(cli_db)
+    params = SolveParams(time_limit_s=0.01, workers=1, seed=0)
+
+    result = plan_and_save(build_engine(cli_db), 2025, params)
+
+    assert result.solution.status == "UNKNOWN"
+    with Session(build_engine(cli_db)) as session:
+        run = session.scalars(select(ScheduleRun)).one()
+        assert run.status == RunStatus.FAILED
+        assert run.message.startswith("no plan found within the time limit of 0.01 s")
+        assert session.scalar(select(func.count(RotationPlanEntry.id))) == 6  # orientation only
+    print_result(result, 0.01)
+    assert "No plan for 2025: no plan found within the time limit" in capsys.readouterr().out
 
 
 def test_a_year_without_curriculum_is_refused_in_one_line(

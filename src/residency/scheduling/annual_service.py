@@ -132,7 +132,7 @@ def save_annual_plan(
         block_number=None,
         start_date=start,
         end_date=year_end(start),
-        status=RunStatus.SUCCEEDED if solution.has_plan else RunStatus.INFEASIBLE,
+        status=_run_status(solution),
         parameters={
             "time_limit_s": params.time_limit_s,
             "workers": params.workers,
@@ -141,7 +141,7 @@ def save_annual_plan(
         metrics=_metrics(solution),
         started_at=started_at,
         finished_at=datetime.now(UTC),
-        message="; ".join(solution.conflict_details)[:1000],
+        message=_run_message(solution, params),
     )
     session.add(run)
     session.flush()
@@ -150,6 +150,26 @@ def save_annual_plan(
     kept = _people_made_entries(session, year)
     saved = _replace_solver_entries(session, year, run.id, solution.entries, kept)
     return AnnualPlanResult(run.id, year, solution, saved, len(kept), plan_grid(solution.entries))
+
+
+def _run_status(solution: AnnualSolution) -> RunStatus:
+    if solution.has_plan:
+        return RunStatus.SUCCEEDED
+    # Only a proof is "infeasible"; running out of time before a first plan is a failed run.
+    return RunStatus.INFEASIBLE if solution.status == "INFEASIBLE" else RunStatus.FAILED
+
+
+def _run_message(solution: AnnualSolution, params: SolveParams) -> str:
+    if solution.has_plan or solution.status == "INFEASIBLE":
+        return "; ".join(solution.conflict_details)[:1000]
+    return no_plan_in_time(solution, params.time_limit_s)
+
+
+def no_plan_in_time(solution: AnnualSolution, time_limit_s: float) -> str:
+    return (
+        f"no plan found within the time limit of {time_limit_s:g} s (solver status "
+        f"{solution.status}); try a longer --time-limit"
+    )
 
 
 def _metrics(solution: AnnualSolution) -> dict[str, object]:
@@ -161,6 +181,7 @@ def _metrics(solution: AnnualSolution) -> dict[str, object]:
         "wall_s": round(solution.wall_s, 3),
         "penalties": dict(solution.penalties),
         "model_size": dict(solution.model_size),
+        "search": list(solution.search),
     }
 
 

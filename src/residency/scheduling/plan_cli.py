@@ -10,7 +10,7 @@ from rich.table import Table
 
 from residency.console import console
 from residency.db import get_engine
-from residency.scheduling.annual_service import AnnualPlanResult, plan_and_save
+from residency.scheduling.annual_service import AnnualPlanResult, no_plan_in_time, plan_and_save
 from residency.scheduling.engine.results import SolveMode, SolveParams
 
 app = typer.Typer(help="Plan the year: one rotation per resident per block.", no_args_is_help=True)
@@ -37,7 +37,7 @@ def plan_year(
     if as_json:
         print(json.dumps(result_json(result), indent=2))
     else:
-        print_result(result)
+        print_result(result, time_limit)
     if not result.solution.has_plan:
         raise typer.Exit(1)
 
@@ -57,13 +57,19 @@ def result_json(result: AnnualPlanResult) -> dict[str, object]:
         "penalties": dict(solution.penalties),
         "conflicts": list(solution.conflict_details),
         "model_size": dict(solution.model_size),
+        "search": list(solution.search),
         "plan": result.grid,
         **({"changes": result.changes} if result.changes is not None else {}),
     }
 
 
-def print_result(result: AnnualPlanResult) -> None:
+def print_result(result: AnnualPlanResult, time_limit_s: float) -> None:
     solution = result.solution
+    if not solution.has_plan and solution.status != "INFEASIBLE":
+        console.print(
+            f"No plan for {result.academic_year}: {no_plan_in_time(solution, time_limit_s)}."
+        )
+        return
     if not solution.has_plan:
         console.print(f"No plan for {result.academic_year}: the rules cannot all hold together.")
         for detail in solution.conflict_details or solution.conflicting:
@@ -80,6 +86,8 @@ def print_result(result: AnnualPlanResult) -> None:
         f"{solution.wall_s:.1f} s; {result.entries_saved} entries saved, "
         f"{result.kept_entries} people-made entries kept."
     )
+    if solution.search:
+        console.print("Search: " + "; ".join(solution.search) + ".")
     console.print(
         "Penalties: " + ", ".join(f"{name} {cost}" for name, cost in solution.penalties.items())
     )
