@@ -4,6 +4,8 @@ whole model's answer when the shortcut fails."""
 
 from __future__ import annotations
 
+import time
+
 from hypothesis import HealthCheck, given, settings
 from test_annual_property import small_programs
 
@@ -14,9 +16,15 @@ from residency.scheduling.engine.annual import (
     solve_annual,
 )
 from residency.scheduling.engine.annual import examples as ex
-from residency.scheduling.engine.annual.cohorts import cohort_plan, cohort_problem, pgy_levels
+from residency.scheduling.engine.annual.cohorts import (
+    CohortBound,
+    CohortResult,
+    cohort_plan,
+    cohort_problem,
+    pgy_levels,
+)
 from residency.scheduling.engine.annual.constraints.registry import ANNUAL_REGISTRY
-from residency.scheduling.engine.annual.solve import MIN_SPLIT_LIMIT_S
+from residency.scheduling.engine.annual.solve import MIN_SPLIT_LIMIT_S, _prove_cohorts
 from residency.scheduling.engine.results import SolveParams
 
 WHOLE = SolveParams(time_limit_s=4, workers=1, seed=1)  # under MIN_SPLIT_LIMIT_S: no split
@@ -107,3 +115,26 @@ def test_a_program_only_infeasible_together_is_still_explained():
 
     assert solution.status == "INFEASIBLE"
     assert "BlockStaffing" in solution.conflicting
+
+
+def test_a_pgy_that_did_not_prove_its_optimum_is_solved_again_and_the_bound_rises():
+    # As if the first solve of PGY-2 had stopped early: its plan (cost 3) with bound 0.
+    problem = ex.year(
+        2,
+        residents=(ex.resident("r1", 1), ex.resident("r2", 2)),
+        rotations=(ex.clinic(), ex.wards()),
+        curriculum=(CurriculumRequirement(2, "WARD", 1, 1),),
+        requests=tuple(PlanRequest("r2", b, "WARD", wanted=False) for b in (1, 2)),
+    )
+    own = {pgy: solve_annual(cohort_problem(problem, pgy), WHOLE) for pgy in (1, 2)}
+    assert (own[1].objective, own[2].objective) == (0, 3)  # r2 owes the ward a block
+    early = CohortResult(2, "FEASIBLE", 3, 0, own[2].entries)
+    first = CohortBound((CohortResult(1, "OPTIMAL", 0, 0, own[1].entries), early))
+
+    again = _prove_cohorts(problem, ANNUAL_REGISTRY, SPLIT, first, time.monotonic() + 5)
+
+    assert first.unproven() == [early] and first.plans_total == 3 and first.total == 0
+    assert again.unproven() == [] and again.total == 3
+    assert again.describe() == (
+        "lower bound 3 from each PGY alone: PGY-1 0 (optimal), PGY-2 3 (optimal)"
+    )

@@ -81,6 +81,20 @@ class CohortBound:
         return sum(c.bound for c in self.cohorts)
 
     @property
+    def plans_total(self) -> float:
+        """What the PGYs' own best plans cost together."""
+        return sum(c.objective or 0 for c in self.cohorts)
+
+    def unproven(self) -> list[CohortResult]:
+        return [c for c in self.cohorts if c.status != "OPTIMAL"]
+
+    def improved(self, result: CohortResult) -> CohortBound:
+        """This bound with one PGY solved again: the higher of its two bounds holds."""
+        old = next(c for c in self.cohorts if c.pgy == result.pgy)
+        best = replace(result, bound=max(result.bound, old.bound))
+        return CohortBound(tuple(best if c.pgy == result.pgy else c for c in self.cohorts))
+
+    @property
     def costliest(self) -> CohortResult:
         """The PGY whose own optimum costs most: its shape is the hardest part of the whole
         plan to find, so the search for a plan at the bound starts from it."""
