@@ -165,6 +165,13 @@ def _run_message(solution: AnnualSolution, params: SolveParams) -> str:
     return no_plan_in_time(solution, params.time_limit_s)
 
 
+def optimality(solution: AnnualSolution) -> str:
+    """'proven optimal', or how far from the best bound the plan may be."""
+    if solution.status == "OPTIMAL":
+        return "proven optimal"
+    return f"feasible, gap {100 * (solution.gap or 0):.1f} %"
+
+
 def no_plan_in_time(solution: AnnualSolution, time_limit_s: float) -> str:
     return (
         f"no plan found within the time limit of {time_limit_s:g} s (solver status "

@@ -18,7 +18,7 @@ from residency.compliance.validator import CheckResult
 from residency.db import unit_of_work
 from residency.errors import ResidencyError
 from residency.scheduling import repository as repo
-from residency.scheduling.annual_service import plan_and_save
+from residency.scheduling.annual_service import optimality, plan_and_save
 from residency.scheduling.cli import print_summary
 from residency.scheduling.engine.results import SolveParams
 from residency.scheduling.models import RunStatus, ScheduleRun
@@ -41,9 +41,8 @@ def plan_source(engine: Engine, year: int, block: int, time_limit_s: float) -> s
     if not solution.has_plan:
         details = "; ".join(solution.conflict_details or solution.conflicting)
         raise ResidencyError(f"the demo year has no rotation plan: {details}")
-    gap = "optimal" if solution.status == "OPTIMAL" else f"gap {100 * (solution.gap or 0):.1f} %"
     return (
-        f"annual plan run {result.run_id} ({solution.status.lower()}, {gap}, "
+        f"annual plan run {result.run_id} ({optimality(solution)}, "
         f"{solution.wall_s:.0f} s; `residency plan year --academic-year {year}` shows it)"
     )
 

@@ -10,7 +10,12 @@ from rich.table import Table
 
 from residency.console import console
 from residency.db import get_engine
-from residency.scheduling.annual_service import AnnualPlanResult, no_plan_in_time, plan_and_save
+from residency.scheduling.annual_service import (
+    AnnualPlanResult,
+    no_plan_in_time,
+    optimality,
+    plan_and_save,
+)
 from residency.scheduling.engine.results import SolveMode, SolveParams
 
 app = typer.Typer(help="Plan the year: one rotation per resident per block.", no_args_is_help=True)
@@ -75,14 +80,9 @@ def print_result(result: AnnualPlanResult, time_limit_s: float) -> None:
         for detail in solution.conflict_details or solution.conflicting:
             console.print(f"  - {detail}")
         return
-    gap = (
-        "proven optimal"
-        if solution.status == "OPTIMAL"
-        else f"gap {100 * (solution.gap or 0):.1f} %"
-    )
     console.print(
         f"Plan for {result.academic_year}-{result.academic_year + 1} (run {result.run_id}): "
-        f"{solution.status.lower()}, objective {solution.objective:g}, {gap}, "
+        f"objective {solution.objective:g}, {optimality(solution)}, "
         f"{solution.wall_s:.1f} s; {result.entries_saved} entries saved, "
         f"{result.kept_entries} people-made entries kept."
     )

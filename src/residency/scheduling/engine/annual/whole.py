@@ -75,7 +75,7 @@ def build_plan_model(
     if not explain:
         break_symmetry(built.model, problem)
     if built.penalties:
-        built.model.cp.minimize(sum(w * p for w, p in built.penalties.values()))
+        built.model.cp.minimize(objective_of(built))
     return built
 
 
@@ -107,8 +107,10 @@ def solve_whole(
 
 
 def hint_plan(built: BuiltPlanModel, entries: Sequence[PlanEntry]) -> None:
+    """Start the search from these entries. Any earlier hint goes: in a repair,
+    `PlanMinimalChange` hinted the published plan, and the plans given here were solved to
+    keep it."""
     chosen = {(e.resident_id, e.block, h, e.rotation_id) for e in entries for h in e.halves}
-    # In a repair the published plan is hinted already, and the dive started from it.
     built.model.cp.clear_hints()  # type: ignore[no-untyped-call]
     for key, lit in built.model.x.items():
         built.model.cp.add_hint(lit, tuple(key) in chosen)
