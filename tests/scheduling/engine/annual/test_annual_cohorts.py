@@ -138,3 +138,18 @@ def test_a_pgy_that_did_not_prove_its_optimum_is_solved_again_and_the_bound_rise
     assert again.describe() == (
         "lower bound 3 from each PGY alone: PGY-1 0 (optimal), PGY-2 3 (optimal)"
     )
+
+
+def test_a_pgy_with_no_plan_of_its_own_is_explained_by_the_whole_model():
+    problem = ex.year(
+        2,
+        residents=(ex.resident("r1", 1), ex.resident("r2", 2)),
+        rotations=(ex.clinic(), ex.wards()),
+        curriculum=(CurriculumRequirement(1, "WARD", 3, 3),),  # 3 blocks in a 2-block year
+    )
+
+    solution = solve_annual(problem, SPLIT)
+
+    assert solution.status == "INFEASIBLE"
+    assert solution.search[0].startswith("no lower bound: PGY-1 alone infeasible")
+    assert "CurriculumRequirements" in solution.conflicting
