@@ -87,14 +87,6 @@ def test_stored_rows_become_duty_periods_through_the_patterns(
     ]
 
 
-class _AfterTheStoredYear(date):
-    """The clock in November of the year after the only stored academic year."""
-
-    @classmethod
-    def today(cls) -> _AfterTheStoredYear:
-        return cls(YEAR + 1, 11, 29)
-
-
 @pytest.mark.parametrize("year", [["--academic-year", str(YEAR)], []], ids=["given", "default"])
 def test_compliance_check_block_exits_1_on_a_violating_stored_schedule(
     year: list[str],
@@ -105,7 +97,8 @@ def test_compliance_check_block_exits_1_on_a_violating_stored_schedule(
 ) -> None:
     # Without --academic-year: the one holding today, else the latest stored (here the only
     # one), as for `generate`; not today's academic year, which is not stored.
-    monkeypatch.setattr("residency.compliance.cli.date", _AfterTheStoredYear)
+    # The clock: November of the year after the only stored academic year.
+    monkeypatch.setattr("residency.calendar.service.local_today", lambda: date(YEAR + 1, 11, 29))
     seed(db_engine)
     with Session(db_engine) as session, session.begin():
         for night in range(12):  # call every other night: 12 calls in 24 days breaks q3

@@ -95,9 +95,17 @@ def count_half_days(session: Session, year: int) -> int:
     return counted or 0
 
 
-def default_academic_year(session: Session, today: date) -> int:
-    """The academic year holding `today`, else the latest one in the database: what a command
-    given no --academic-year works on (after `residency demo` outside its year, the demo's)."""
+def local_today() -> date:
+    """The program's calendar date, in local time like its blocks and half-days. The one clock
+    behind every command's default year (a test fixes it here)."""
+    return date.today()
+
+
+def default_academic_year(session: Session, today: date | None = None) -> int:
+    """The academic year holding `today` (by default `local_today()`), else the latest one in
+    the database: what a command given no --academic-year works on (after `residency demo`
+    outside its year, the demo's)."""
+    today = today or local_today()
     years = list(session.scalars(select(AcademicYear).order_by(AcademicYear.year)))
     current = [y.year for y in years if y.start_date <= today <= y.end_date]
     if current:

@@ -102,6 +102,6 @@ def _stored_block(academic_year: int | None, block: int) -> list[DutyPeriod]:
         # Without --academic-year, the same year `generate` and `schedule duty` would use.
         year = academic_year
         if year is None:
-            year = default_academic_year(session, date.today())
+            year = default_academic_year(session)
         periods: list[DutyPeriod] = service.duty_periods_for_block(session, year, block)
     return periods

@@ -14,7 +14,6 @@ from rich.table import Table
 from residency.calendar.service import default_academic_year
 from residency.console import console
 from residency.db import unit_of_work
-from residency.scheduling import repository as repo
 from residency.scheduling.engine.constraints.registry import REGISTRY
 from residency.scheduling.engine.verify import deep_verify, verify
 from residency.scheduling.models import RunStatus
@@ -31,7 +30,7 @@ def _year(academic_year: int | None) -> int:
     if academic_year is not None:
         return academic_year
     with unit_of_work() as session:
-        return default_academic_year(session, repo.now().date())
+        return default_academic_year(session)
 
 
 def generate(
