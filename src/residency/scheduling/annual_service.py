@@ -175,7 +175,7 @@ def optimality(solution: AnnualSolution) -> str:
 def no_plan_in_time(solution: AnnualSolution, time_limit_s: float) -> str:
     return (
         f"no plan found within the time limit of {time_limit_s:g} s (solver status "
-        f"{solution.status}); try a longer --time-limit"
+        f"{solution.status}); give it more time"
     )
 
 

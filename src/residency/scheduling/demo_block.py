@@ -18,7 +18,7 @@ from residency.compliance.validator import CheckResult
 from residency.db import unit_of_work
 from residency.errors import ResidencyError
 from residency.scheduling import repository as repo
-from residency.scheduling.annual_service import optimality, plan_and_save
+from residency.scheduling.annual_service import no_plan_in_time, optimality, plan_and_save
 from residency.scheduling.cli import print_summary
 from residency.scheduling.engine.results import SolveParams
 from residency.scheduling.models import RunStatus, ScheduleRun
@@ -40,6 +40,9 @@ def plan_source(engine: Engine, year: int, block: int, time_limit_s: float) -> s
     solution = result.solution
     if not solution.has_plan:
         details = "; ".join(solution.conflict_details or solution.conflicting)
+        details = (
+            details or f"{no_plan_in_time(solution, time_limit_s)} (RESIDENCY_DEMO_TIME_LIMIT)"
+        )
         raise ResidencyError(f"the demo year has no rotation plan: {details}")
     return (
         f"annual plan run {result.run_id} ({optimality(solution)}, "

@@ -72,7 +72,8 @@ def print_result(result: AnnualPlanResult, time_limit_s: float) -> None:
     solution = result.solution
     if not solution.has_plan and solution.status != "INFEASIBLE":
         console.print(
-            f"No plan for {result.academic_year}: {no_plan_in_time(solution, time_limit_s)}."
+            f"No plan for {result.academic_year}: {no_plan_in_time(solution, time_limit_s)} "
+            "(--time-limit)."
         )
         return
     if not solution.has_plan:
