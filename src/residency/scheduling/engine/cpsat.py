@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -35,6 +37,39 @@ def infeasible_core(
     if status != "INFEASIBLE":
         return None
     return list(solver.sufficient_assumptions_for_infeasibility())
+
+
+TRIAL_LIMIT_S = 2.0  # each deletion-filter trial
+
+
+def conflicting_parts(
+    cp: cp_model.CpModel,
+    enable: Mapping[str, Any],
+    params: SolveParams,
+    max_filtered: int | None = None,
+) -> tuple[str, ...]:
+    """Labelled parts of a model (each with its enabling literal) that cannot all hold:
+    CP-SAT's sufficient assumptions on one worker, then each part dropped in turn while the
+    rest stay infeasible (deletion filter). A part whose removal is not shown feasible in a
+    short trial is kept, so the answer may not be minimal; cores larger than `max_filtered`
+    are returned as CP-SAT found them."""
+    by_index = {lit.index: label for label, lit in enable.items()}
+
+    def core_of(labels: list[str], limit: SolveParams) -> list[str] | None:
+        found = infeasible_core(cp, [enable[label] for label in labels], limit)
+        return None if found is None else [by_index[i] for i in found]
+
+    single = SolveParams(params.time_limit_s, workers=1, seed=params.seed)
+    core = core_of(list(enable), single)
+    if core is None:
+        return ()
+    if max_filtered is None or len(core) <= max_filtered:
+        trial = replace(single, time_limit_s=min(single.time_limit_s, TRIAL_LIMIT_S))
+        for label in list(core):
+            smaller = [other for other in core if other != label]
+            if core_of(smaller, trial) is not None:
+                core = smaller
+    return tuple(sorted(core))
 
 
 def penalty_value(solver: cp_model.CpSolver, expr: Any) -> int:

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
 from residency.scheduling.engine.constraints.base import Constraint
 from residency.scheduling.engine.cpsat import (
-    infeasible_core,
+    conflicting_parts,
     model_size,
     penalty_value,
     relative_gap,
@@ -33,8 +32,6 @@ from residency.scheduling.engine.results import (
     differences,
 )
 from residency.scheduling.engine.validation import ProblemError
-
-TRIAL_LIMIT_S = 2.0
 
 
 def solve(
@@ -68,27 +65,9 @@ def solve(
 def explain_infeasibility(
     problem: Problem, rules: Sequence[Constraint], params: SolveParams
 ) -> tuple[str, ...]:
-    """A minimal set of hard rules that cannot hold together: CP-SAT's sufficient assumptions,
-    then each rule dropped in turn while the rest stay infeasible (deletion filter)."""
+    """A minimal set of hard rules that cannot hold together (see `cpsat.conflicting_parts`)."""
     built = build_model(problem, rules, explain=True)
-    by_index = {lit.index: name for name, lit in built.enable.items()}
-    single = SolveParams(params.time_limit_s, workers=1, seed=params.seed)
-    found = _infeasible_core(built, list(built.enable), single)
-    if found is None:
-        return ()
-    core = [by_index[i] for i in found]
-    # A rule whose removal cannot be shown feasible in a short trial is kept (not minimal then).
-    trial_params = replace(single, time_limit_s=min(single.time_limit_s, TRIAL_LIMIT_S))
-    for name in list(core):
-        trial = [n for n in core if n != name]
-        if _infeasible_core(built, trial, trial_params) is not None:
-            core = trial
-    return tuple(sorted(core))
-
-
-def _infeasible_core(built: BuiltModel, names: list[str], params: SolveParams) -> list[int] | None:
-    """Indices of enabling literals that suffice for infeasibility, or None if feasible."""
-    return infeasible_core(built.cp, [built.enable[n] for n in names], params)
+    return conflicting_parts(built.cp, built.enable, params)
 
 
 def _solution(

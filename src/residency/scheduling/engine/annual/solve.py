@@ -45,13 +45,15 @@ from residency.scheduling.engine.cpsat import relative_gap, run
 from residency.scheduling.engine.results import FOUND, SolveMode, SolveParams
 from residency.scheduling.engine.validation import ProblemError
 
-# Shares of the time limit for the PGYs alone and for the dive; the rest goes to step 3 or 4.
-# On the demo at 30 s, on a busy machine, the PGYs took 5 to 13 s and the dive 7 to 9 s with
-# its build; with 30 % for the dive, 2 runs in 7 missed. Below MIN_SPLIT_LIMIT_S the PGYs do
-# not all finish and the split found worse plans than the whole model alone (at 10 s: 366 and
-# 458 against 338 and 382; docs/benchmarks.md), so short runs do not split.
+# The PGYs alone get up to COHORT_SHARE of the time limit; the dive runs until only
+# RESERVE_SHARE is left, which goes to step 3 or 4. On the demo at 30 s, on a busy machine,
+# the PGYs took 5 to 14 s and the dive 2 to 13 s after its build (about 1 s): a dive capped
+# at 30 % of the limit missed in 2 runs of 7, and one capped at 45 % missed once in 15 (the
+# fresh-clone demo). Below MIN_SPLIT_LIMIT_S the PGYs do not all finish and the split found
+# worse plans than the whole model alone (at 10 s: 366 and 458 against 338 and 382;
+# docs/benchmarks.md), so short runs do not split.
 COHORT_SHARE = 0.4
-DIVE_SHARE = 0.45
+RESERVE_SHARE = 0.1
 MIN_SPLIT_LIMIT_S = 20.0
 
 
@@ -91,7 +93,8 @@ def _solve_by_pgy(
     built.model.cp.add(objective_of(built) >= bound.total)
     fixed = _fix_hard_blocks(built.model, bound.costliest)
     hint_plan(built, [e for cohort in bound.cohorts for e in cohort.entries])
-    solver, status = run(built.model.cp, until(params, clock.share(DIVE_SHARE)))
+    dive_end = clock.deadline - RESERVE_SHARE * params.time_limit_s
+    solver, status = run(built.model.cp, until(params, dive_end))
     dive = read_solution(problem, built, solver, status, clock) if status in FOUND else None
     search_start = bound.describe()
     if dive is not None and (dive.objective or 0) <= bound.total:

@@ -23,7 +23,7 @@ from residency.scheduling.engine.annual.problem import AnnualProblem, PlanEntry
 from residency.scheduling.engine.annual.results import AnnualSolution
 from residency.scheduling.engine.annual.symmetry import break_symmetry
 from residency.scheduling.engine.cpsat import (
-    infeasible_core,
+    conflicting_parts,
     model_size,
     penalty_value,
     relative_gap,
@@ -31,7 +31,6 @@ from residency.scheduling.engine.cpsat import (
 )
 from residency.scheduling.engine.results import FOUND, SolveParams
 
-TRIAL_LIMIT_S = 2.0  # each deletion-filter trial
 MAX_FILTERED_PARTS = 40  # larger cores are reported as CP-SAT found them
 
 
@@ -127,29 +126,10 @@ def objective_of(built: BuiltPlanModel) -> Any:
 def explain_infeasibility(
     problem: AnnualProblem, rules: Sequence[AnnualConstraint], params: SolveParams
 ) -> tuple[str, ...]:
-    """Parts of hard rules that cannot hold together: CP-SAT's sufficient assumptions, then
-    each part dropped in turn while the rest stay infeasible (deletion filter)."""
-    built = build_plan_model(problem, rules, explain=True)
-    model = built.model
-    single = SolveParams(params.time_limit_s, workers=1, seed=params.seed)
-    core = _infeasible_core(model, list(model.enable), single)
-    if core is None:
-        return ()
-    if len(core) <= MAX_FILTERED_PARTS:
-        # A part whose removal is not shown feasible in a short trial is kept (core not minimal).
-        trial = SolveParams(min(params.time_limit_s, TRIAL_LIMIT_S), workers=1, seed=params.seed)
-        for label in list(core):
-            smaller = [other for other in core if other != label]
-            if _infeasible_core(model, smaller, trial) is not None:
-                core = smaller
-    return tuple(sorted(core))
-
-
-def _infeasible_core(model: PlanModel, labels: list[str], params: SolveParams) -> list[str] | None:
-    """Labels whose enabling literals suffice for infeasibility, or None if not shown."""
-    by_index = {lit.index: label for label, lit in model.enable.items()}
-    core = infeasible_core(model.cp, [model.enable[label] for label in labels], params)
-    return None if core is None else [by_index[i] for i in core]
+    """Parts of hard rules (a curriculum line, a staffing rule, a lock) that cannot hold
+    together."""
+    model = build_plan_model(problem, rules, explain=True).model
+    return conflicting_parts(model.cp, model.enable, params, MAX_FILTERED_PARTS)
 
 
 def read_solution(
