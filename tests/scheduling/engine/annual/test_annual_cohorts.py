@@ -24,6 +24,7 @@ from residency.scheduling.engine.annual.cohorts import (
     pgy_levels,
 )
 from residency.scheduling.engine.annual.constraints.registry import ANNUAL_REGISTRY
+from residency.scheduling.engine.annual.dive import pinnings
 from residency.scheduling.engine.annual.solve import MIN_SPLIT_LIMIT_S, _prove_cohorts
 from residency.scheduling.engine.results import SolveParams
 
@@ -104,7 +105,10 @@ def test_when_the_pgys_cannot_all_have_their_own_optimum_the_whole_model_decides
 
     assert (solution.status, solution.objective) == ("OPTIMAL", 3)
     assert solution.penalties["RotationRequests"] == 3  # r1 off the ward in block 1
-    assert "then the whole model" in solution.search[1]
+    assert solution.search[1:] == (
+        "a dive with the hard blocks of PGY-1 pinned: optimal (best 15)",
+        "then the whole model",
+    )
 
 
 def test_a_program_only_infeasible_together_is_still_explained():
@@ -153,3 +157,18 @@ def test_a_pgy_with_no_plan_of_its_own_is_explained_by_the_whole_model():
     assert solution.status == "INFEASIBLE"
     assert solution.search[0].startswith("no lower bound: PGY-1 alone infeasible")
     assert "CurriculumRequirements" in solution.conflicting
+
+
+def test_the_first_dive_pins_every_pgy_with_a_cost_and_the_second_the_costliest():
+    def bound(*costs: int) -> CohortBound:
+        return CohortBound(
+            tuple(CohortResult(p, "OPTIMAL", c, c, ()) for p, c in enumerate(costs, 1))
+        )
+
+    def pgys(tries: list[list[CohortResult]]) -> list[list[int]]:
+        return [[c.pgy for c in pinned] for pinned in tries]
+
+    assert pgys(pinnings(bound(302, 10, 0))) == [[1, 2], [1]]  # the demo
+    assert pgys(pinnings(bound(3, 0, 7))) == [[1, 3], [3]]
+    assert pgys(pinnings(bound(5, 0))) == [[1]]
+    assert pgys(pinnings(bound(0, 0))) == [[1]]

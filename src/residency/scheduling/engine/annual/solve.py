@@ -29,20 +29,15 @@ from residency.scheduling.engine.annual.cohorts import (
     pgy_levels,
 )
 from residency.scheduling.engine.annual.constraints.base import AnnualConstraint
-from residency.scheduling.engine.annual.model import PlanModel
+from residency.scheduling.engine.annual.dive import dive
 from residency.scheduling.engine.annual.problem import AnnualProblem, PlanEntry
 from residency.scheduling.engine.annual.results import AnnualSolution
 from residency.scheduling.engine.annual.whole import (
     Clock,
-    build_plan_model,
-    hint_plan,
-    objective_of,
-    read_solution,
     solve_whole,
-    until,
 )
-from residency.scheduling.engine.cpsat import relative_gap, run
-from residency.scheduling.engine.results import FOUND, SolveMode, SolveParams
+from residency.scheduling.engine.cpsat import relative_gap
+from residency.scheduling.engine.results import SolveMode, SolveParams
 from residency.scheduling.engine.validation import ProblemError
 
 # The PGYs alone get up to COHORT_SHARE of the time limit; the dive runs until only
@@ -89,30 +84,25 @@ def _solve_by_pgy(
     bound, why_not = _cohort_bound(problem, rules, params, clock.share(COHORT_SHARE))
     if bound is None:  # the whole model explains an infeasible PGY, or just solves
         return replace(solve_whole(problem, rules, params, clock), search=(why_not,))
-    built = build_plan_model(problem, rules)
-    built.model.cp.add(objective_of(built) >= bound.total)
-    fixed = _fix_hard_blocks(built.model, bound.costliest)
-    hint_plan(built, [e for cohort in bound.cohorts for e in cohort.entries])
-    dive_end = clock.deadline - RESERVE_SHARE * params.time_limit_s
-    solver, status = run(built.model.cp, until(params, dive_end))
-    dive = read_solution(problem, built, solver, status, clock) if status in FOUND else None
     search_start = bound.describe()
-    if dive is not None and (dive.objective or 0) <= bound.total:
-        search: tuple[str, ...] = (search_start, f"a dive with {fixed} reached it")
-        return _within_bound(dive, bound.total, search)
-    if dive is not None and bound.unproven() and (dive.objective or 0) <= bound.plans_total:
+    dive_end = clock.deadline - RESERVE_SHARE * params.time_limit_s
+    dived = dive(problem, rules, params, bound, clock, dive_end)
+    plan = dived.plan
+    if plan is not None and dived.reached(bound.total):
+        return _within_bound(plan, bound.total, (search_start, *dived.notes))
+    if plan is not None and bound.unproven() and (plan.objective or 0) <= bound.plans_total:
         # Only a PGY's own proof is missing: the dive's plan is as good as theirs together.
-        found = f"a dive with {fixed} found {dive.objective:g}, what the PGYs' own plans cost"
         bound = _prove_cohorts(problem, rules, params, bound, clock.deadline)
-        search = (search_start, found, f"then, proving each PGY again: {bound.describe()}")
-        proven = replace(dive, best_bound=None, wall_s=clock.elapsed())  # not the dive's bound
+        proving = f"then, proving each PGY again: {bound.describe()}"
+        search = (search_start, *dived.notes, proving)
+        proven = replace(plan, best_bound=None, wall_s=clock.elapsed())  # not the dive's bound
         return _within_bound(proven, bound.total, search)
-    search = (search_start, f"a dive with {fixed}: {status.lower()}; then the whole model")
-    whole = solve_whole(problem, rules, params, clock, start_from=dive.entries if dive else ())
-    if dive is not None and (not whole.has_plan or (dive.objective or 0) < (whole.objective or 0)):
+    search = (search_start, *dived.notes, "then the whole model")
+    whole = solve_whole(problem, rules, params, clock, start_from=plan.entries if plan else ())
+    if plan is not None and (not whole.has_plan or (plan.objective or 0) < (whole.objective or 0)):
         # The dive's own bound holds for its pinned blocks only; the whole model's holds.
         whole_bound = whole.best_bound if whole.has_plan else None
-        whole = replace(dive, best_bound=whole_bound, wall_s=whole.wall_s)
+        whole = replace(plan, best_bound=whole_bound, wall_s=whole.wall_s)
     return _within_bound(whole, bound.total, search)
 
 
@@ -167,18 +157,6 @@ def _solve_cohort(
     )
     result = cohort_result(pgy, own.status, own.objective, own.best_bound, own.entries)
     return result, own.status.lower()
-
-
-def _fix_hard_blocks(model: PlanModel, cohort: CohortResult) -> str:
-    """Pin each of the PGY's residents to the hard blocks of the PGY's own best plan; not to
-    its rotations, so that the other PGYs' staffing has room to move."""
-    problem = model.problem
-    hard = {(e.resident_id, e.block) for e in cohort.entries if problem.is_hard(e.rotation_id)}
-    for resident_id in sorted({e.resident_id for e in cohort.entries}):
-        for span in problem.blocks:
-            on = (resident_id, span.number) in hard
-            model.cp.add(model.hard_block(resident_id, span.number) == int(on))
-    return f"the PGY-{cohort.pgy} hard blocks of its own best plan"
 
 
 def _within_bound(solution: AnnualSolution, bound: int, search: tuple[str, ...]) -> AnnualSolution:
