@@ -5,8 +5,8 @@ A program of several PGYs, given 20 s or more, is solved in steps (annual/cohort
 this is sound; docs/engine.md, "Annual plan search", what it buys):
 
 1. each PGY alone, whose optima add up to a lower bound on the whole plan's cost;
-2. a dive: the whole model with the costliest PGY's hard blocks pinned where its own best
-   plan put them, looking for a plan at that bound, which is then proven optimal;
+2. a dive (annual/dive.py): the whole model with some PGYs' hard blocks pinned where their
+   own best plans put them, looking for a plan at that bound, which is then proven optimal;
 3. if the dive's plan costs no more than the PGYs' own plans together, the gap is in a PGY
    that did not prove its optimum alone: the rest of the time goes to proving it;
 4. otherwise the whole model runs for the rest of the time, started from the dive's plan.
@@ -40,13 +40,12 @@ from residency.scheduling.engine.cpsat import relative_gap
 from residency.scheduling.engine.results import SolveMode, SolveParams
 from residency.scheduling.engine.validation import ProblemError
 
-# The PGYs alone get up to COHORT_SHARE of the time limit; the dive runs until only
+# The PGYs alone get up to COHORT_SHARE of the time limit; the dives run until only
 # RESERVE_SHARE is left, which goes to step 3 or 4. On the demo at 30 s, on a busy machine,
-# the PGYs took 5 to 14 s and the dive 2 to 13 s after its build (about 1 s): a dive capped
-# at 30 % of the limit missed in 2 runs of 7, and one capped at 45 % missed once in 15 (the
-# fresh-clone demo). Below MIN_SPLIT_LIMIT_S the PGYs do not all finish and the split found
-# worse plans than the whole model alone (at 10 s: 366 and 458 against 338 and 382;
-# docs/benchmarks.md), so short runs do not split.
+# the PGYs took 5 to 14 s; a dive capped at 30 % or 45 % of the limit missed the bound now and
+# then (docs/benchmarks.md, "Annual plan"). Below MIN_SPLIT_LIMIT_S the PGYs do not all finish
+# and the split found worse plans than the whole model alone (at 10 s: 366 and 458 against
+# 338 and 382), so short runs do not split.
 COHORT_SHARE = 0.4
 RESERVE_SHARE = 0.1
 MIN_SPLIT_LIMIT_S = 20.0
