@@ -25,6 +25,7 @@ from residency.scheduling.engine.annual.cohorts import (
 )
 from residency.scheduling.engine.annual.constraints.registry import ANNUAL_REGISTRY
 from residency.scheduling.engine.annual.dive import pinnings
+from residency.scheduling.engine.annual.results import AnnualSolution, cheaper_of
 from residency.scheduling.engine.annual.solve import MIN_SPLIT_LIMIT_S, _prove_cohorts
 from residency.scheduling.engine.results import SolveParams
 
@@ -172,3 +173,17 @@ def test_the_first_dive_pins_every_pgy_with_a_cost_and_the_second_the_costliest(
     assert pgys(pinnings(bound(3, 0, 7))) == [[1, 3], [3]]
     assert pgys(pinnings(bound(5, 0))) == [[1]]
     assert pgys(pinnings(bound(0, 0))) == [[1]]
+
+
+def test_on_a_tie_the_whole_models_plan_is_kept_for_its_valid_bound():
+    dive_plan, whole_plan = (
+        AnnualSolution("FEASIBLE", objective=5),
+        AnnualSolution("OPTIMAL", objective=5),
+    )
+    none_found = AnnualSolution("UNKNOWN")
+
+    assert cheaper_of(dive_plan, whole_plan) is whole_plan
+    assert cheaper_of(AnnualSolution("FEASIBLE", objective=4), whole_plan).objective == 4
+    assert cheaper_of(dive_plan, none_found) is dive_plan
+    assert cheaper_of(None, whole_plan) is whole_plan
+    assert not none_found.costs_at_most(100) and dive_plan.costs_at_most(5)

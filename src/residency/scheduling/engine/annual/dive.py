@@ -22,7 +22,7 @@ from residency.scheduling.engine.annual.cohorts import CohortBound, CohortResult
 from residency.scheduling.engine.annual.constraints.base import AnnualConstraint
 from residency.scheduling.engine.annual.model import PlanModel
 from residency.scheduling.engine.annual.problem import AnnualProblem
-from residency.scheduling.engine.annual.results import AnnualSolution
+from residency.scheduling.engine.annual.results import AnnualSolution, cheaper_of
 from residency.scheduling.engine.annual.whole import (
     Clock,
     build_plan_model,
@@ -41,7 +41,7 @@ class DiveResult:
     notes: tuple[str, ...]
 
     def reached(self, bound: int) -> bool:
-        return self.plan is not None and (self.plan.objective or 0) <= bound
+        return self.plan is not None and self.plan.costs_at_most(bound)
 
 
 def dive(
@@ -66,12 +66,11 @@ def dive(
         solver, status = run(built.model.cp, until(params, share_end))
         what = "a dive with the hard blocks of " + ", ".join(f"PGY-{c.pgy}" for c in pinned)
         plan = read_solution(problem, built, solver, status, clock) if status in FOUND else None
-        if plan is not None and (best is None or (plan.objective or 0) < (best.objective or 0)):
-            best = plan
-        if plan is not None and (plan.objective or 0) <= bound.total:
+        best = cheaper_of(plan, best)
+        if plan is not None and plan.costs_at_most(bound.total):
             notes.append(f"{what} pinned reached it")
             break
-        if plan is not None and (plan.objective or 0) <= bound.plans_total:
+        if plan is not None and plan.costs_at_most(bound.plans_total):
             # As good as the PGYs' own plans together: what is missing is a PGY's own proof
             # (solve.py's next step), not a better dive.
             notes.append(f"{what} pinned found {plan.objective:g}, what the PGYs' plans cost")

@@ -31,3 +31,18 @@ class AnnualSolution:
 
     def plan(self, problem: AnnualProblem) -> AnnualPlan:
         return AnnualPlan(problem, self.entries)
+
+    def costs_at_most(self, amount: float) -> bool:
+        return self.has_plan and (self.objective or 0) <= amount
+
+
+def cheaper_of(
+    first: AnnualSolution | None, second: AnnualSolution | None
+) -> AnnualSolution | None:
+    """`first` if it has a plan that costs less than `second`'s (or `second` has none); on a
+    tie, `second`."""
+    if first is None or not first.has_plan:
+        return second
+    if second is None or not second.has_plan or (first.objective or 0) < (second.objective or 0):
+        return first
+    return second

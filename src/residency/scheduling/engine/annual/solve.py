@@ -31,7 +31,7 @@ from residency.scheduling.engine.annual.cohorts import (
 from residency.scheduling.engine.annual.constraints.base import AnnualConstraint
 from residency.scheduling.engine.annual.dive import dive
 from residency.scheduling.engine.annual.problem import AnnualProblem, PlanEntry
-from residency.scheduling.engine.annual.results import AnnualSolution
+from residency.scheduling.engine.annual.results import AnnualSolution, cheaper_of
 from residency.scheduling.engine.annual.whole import (
     Clock,
     solve_whole,
@@ -89,7 +89,7 @@ def _solve_by_pgy(
     plan = dived.plan
     if plan is not None and dived.reached(bound.total):
         return _within_bound(plan, bound.total, (search_start, *dived.notes))
-    if plan is not None and bound.unproven() and (plan.objective or 0) <= bound.plans_total:
+    if plan is not None and bound.unproven() and plan.costs_at_most(bound.plans_total):
         # Only a PGY's own proof is missing: the dive's plan is as good as theirs together.
         bound = _prove_cohorts(problem, rules, params, bound, clock.deadline)
         proving = f"then, proving each PGY again: {bound.describe()}"
@@ -98,7 +98,7 @@ def _solve_by_pgy(
         return _within_bound(proven, bound.total, search)
     search = (search_start, *dived.notes, "then the whole model")
     whole = solve_whole(problem, rules, params, clock, start_from=plan.entries if plan else ())
-    if plan is not None and (not whole.has_plan or (plan.objective or 0) < (whole.objective or 0)):
+    if plan is not None and cheaper_of(plan, whole) is plan:
         # The dive's own bound holds for its pinned blocks only; the whole model's holds.
         whole_bound = whole.best_bound if whole.has_plan else None
         whole = replace(plan, best_bound=whole_bound, wall_s=whole.wall_s)
