@@ -1,5 +1,10 @@
 """Schedule runs and what they produce: the annual rotation plan, half-day assignments and
-call assignments. Every generated row points at the run that produced it."""
+call assignments.
+
+Versions: every row a run writes points at that run, so each run's rows are one version of its
+scope (the year's plan, or one block), and `published_versions` names the version everyone
+sees. Rows with no run (people-made plan entries from the program file, rows written by hand)
+belong to every version of their scope."""
 
 from __future__ import annotations
 
@@ -25,10 +30,20 @@ from residency.rotations.models import RotationTemplate
 
 
 class RunStatus(StrEnum):
+    QUEUED = "queued"
     RUNNING = "running"
     SUCCEEDED = "succeeded"
     INFEASIBLE = "infeasible"
     FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+LIVE_STATUSES = (RunStatus.QUEUED, RunStatus.RUNNING)  # a run that has not ended yet
+
+
+class RunKind(StrEnum):
+    ANNUAL_PLAN = "annual_plan"
+    BLOCK_SCHEDULE = "block_schedule"
 
 
 class AssignmentRole(StrEnum):
@@ -51,10 +66,13 @@ class CallType(StrEnum):
 
 
 class ScheduleRun(Base):
+    """One attempt at a plan or a block schedule. A successful run's rows are a draft version
+    of its scope (the year's plan, or one block) until the run is published."""
+
     __tablename__ = "schedule_runs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(32))  # "annual_plan" or "block_schedule"
+    kind: Mapped[str] = mapped_column(String(32))  # a RunKind
     academic_year: Mapped[int]
     block_number: Mapped[int | None]
     start_date: Mapped[date] = mapped_column(Date)
@@ -63,9 +81,45 @@ class ScheduleRun(Base):
     parameters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     metrics: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     constraint_fingerprint: Mapped[str] = mapped_column(String(64), default="")
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # when claimed
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Written every few seconds while the run works: a live run whose heartbeat stopped belongs
+    # to a process that died.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The published version this run was built on (run id and the scope's revision then):
+    # publishing over a newer published version needs --force.
+    base_run_id: Mapped[int | None]
+    base_revision: Mapped[int] = mapped_column(default=0)
     message: Mapped[str] = mapped_column(String(1000), default="")
+
+
+class PublishedVersion(Base):
+    """The published version of one scope: which run's rows everyone sees. One row per scope;
+    `revision` counts every change of what is published, so a draft can tell it is stale."""
+
+    __tablename__ = "published_versions"
+
+    scope: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    academic_year: Mapped[int]
+    block_number: Mapped[int | None]
+    run_id: Mapped[int] = mapped_column(ForeignKey("schedule_runs.id"))
+    revision: Mapped[int]
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Publication(Base):
+    """Append-only history of publishing: every version a scope has shown, and when."""
+
+    __tablename__ = "publications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(64), index=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("schedule_runs.id"))
+    previous_run_id: Mapped[int | None] = mapped_column(ForeignKey("schedule_runs.id"))
+    revision: Mapped[int]
+    forced: Mapped[bool] = mapped_column(default=False)
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class _Provenance:
@@ -86,7 +140,15 @@ class RotationPlanEntry(_Provenance, Base):
 
     __tablename__ = "rotation_plan_entries"
     __table_args__ = (
-        UniqueConstraint("person_id", "academic_year", "block_number", "block_half"),
+        # One entry per half-block in each version (a version's run id; None: people-made).
+        UniqueConstraint(
+            "person_id",
+            "academic_year",
+            "block_number",
+            "block_half",
+            "schedule_run_id",
+            name="uq_rotation_plan_entries_version_half_block",
+        ),
         CheckConstraint("block_number BETWEEN 1 AND 13", name="block_number_1_to_13"),
         # 0 = the whole block, 1 and 2 = its first and second fortnight.
         CheckConstraint("block_half IN (0, 1, 2)", name="block_half_0_1_2"),
@@ -99,7 +161,7 @@ class RotationPlanEntry(_Provenance, Base):
     block_half: Mapped[int] = mapped_column(default=0)
     rotation_id: Mapped[int] = mapped_column(ForeignKey("rotation_templates.id"))
     schedule_run_id: Mapped[int | None] = mapped_column(
-        ForeignKey("schedule_runs.id", ondelete="SET NULL")
+        ForeignKey("schedule_runs.id", ondelete="CASCADE")
     )
 
     person: Mapped[Person] = relationship()
@@ -110,7 +172,11 @@ class Assignment(_Provenance, Base):
     """Level 2: what a person does in one half-day."""
 
     __tablename__ = "assignments"
-    __table_args__ = (UniqueConstraint("person_id", "half_day_id"),)
+    __table_args__ = (
+        UniqueConstraint(
+            "person_id", "half_day_id", "schedule_run_id", name="uq_assignments_version_slot"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
@@ -120,7 +186,7 @@ class Assignment(_Provenance, Base):
     rotation_id: Mapped[int] = mapped_column(ForeignKey("rotation_templates.id"))
     activity: Mapped[str] = mapped_column(String(64), default="")
     schedule_run_id: Mapped[int | None] = mapped_column(
-        ForeignKey("schedule_runs.id", ondelete="SET NULL"), index=True
+        ForeignKey("schedule_runs.id", ondelete="CASCADE"), index=True
     )
 
     person: Mapped[Person] = relationship()
@@ -133,7 +199,9 @@ class CallAssignment(_Provenance, Base):
 
     __tablename__ = "call_assignments"
     __table_args__ = (
-        UniqueConstraint("person_id", "date", "call_type"),
+        UniqueConstraint(
+            "person_id", "date", "call_type", "schedule_run_id", name="uq_call_assignments_version_night"
+        ),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
     )
 
@@ -144,7 +212,7 @@ class CallAssignment(_Provenance, Base):
     starts_at: Mapped[datetime] = mapped_column(DateTime)  # local wall-clock time
     ends_at: Mapped[datetime] = mapped_column(DateTime)
     schedule_run_id: Mapped[int | None] = mapped_column(
-        ForeignKey("schedule_runs.id", ondelete="SET NULL"), index=True
+        ForeignKey("schedule_runs.id", ondelete="CASCADE"), index=True
     )
 
     person: Mapped[Person] = relationship()
