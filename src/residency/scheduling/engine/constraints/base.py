@@ -37,6 +37,12 @@ class Violation:
     person_id: str | None = None
     day: date | None = None
     amount: int = 1  # penalty units, for soft rules
+    # A rule measured over a window (an average, a run, a streak) names its last day, so a
+    # kept override excuses only the findings whose window holds the overridden row.
+    last_day: date | None = None
+
+    def covers(self, day: date) -> bool:
+        return self.day is not None and self.day <= day <= (self.last_day or self.day)
 
 
 class Constraint(RuleMetadata, ABC):
@@ -62,9 +68,14 @@ class Constraint(RuleMetadata, ABC):
         return sum(v.amount for v in self.violations(schedule)) * self.weight
 
     def violation(
-        self, detail: str, person_id: str | None = None, day: date | None = None, amount: int = 1
+        self,
+        detail: str,
+        person_id: str | None = None,
+        day: date | None = None,
+        amount: int = 1,
+        last_day: date | None = None,
     ) -> Violation:
-        return Violation(self.name, detail, person_id, day, amount)
+        return Violation(self.name, detail, person_id, day, amount, last_day)
 
 
 def added(model: RuleModel, what: str, idle: str, not_created: int = 0) -> Activation:

@@ -88,7 +88,9 @@ class CallFrequency(Constraint):
                 calls = calls_in(schedule.items(resident.id), tuple(days))
                 if 3 * len(calls) > len(days):
                     detail = f"{len(calls)} calls in {len(days)} eligible days"
-                    found.append(self.violation(detail, resident.id, period[0]))
+                    found.append(
+                        self.violation(detail, resident.id, period[0], last_day=period[-1])
+                    )
         return found
 
     def micro_problem(self) -> Problem:

@@ -53,7 +53,11 @@ class EightyHourAverage(Constraint):
                 minutes = sum(worked_minutes(i, period) for i in schedule.items(resident.id))
                 if days and 7 * minutes > WEEKLY_LIMIT_MINUTES * len(days):
                     hours = minutes / 60 * 7 / len(days)
-                    found.append(self.violation(f"{hours:.1f} h/week", resident.id, period[0]))
+                    found.append(
+                        self.violation(
+                            f"{hours:.1f} h/week", resident.id, period[0], last_day=period[-1]
+                        )
+                    )
         return found
 
     def micro_problem(self) -> Problem:
@@ -105,7 +109,9 @@ class OneDayOffInSeven(Constraint):
                 free = [d for d in days if not any(i.overlaps(*day_bounds(d)) for i in items)]
                 if days and len(free) < free_days_needed(days):
                     detail = f"{len(free)} days off in {len(days)} eligible days"
-                    found.append(self.violation(detail, resident.id, period[0]))
+                    found.append(
+                        self.violation(detail, resident.id, period[0], last_day=period[-1])
+                    )
         return found
 
     def micro_problem(self) -> Problem:

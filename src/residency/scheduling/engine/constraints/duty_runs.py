@@ -63,7 +63,9 @@ class TwentyFourPlusFour(Constraint):
                     start, end = run_span(run)
                     if end - start > timedelta(hours=hours) and any(i.key for i in run):
                         detail = f"run {start:%a %H:%M} to {end:%a %H:%M} > {hours} h"
-                        found.append(self.violation(detail, resident.id, start.date()))
+                        found.append(
+                            self.violation(detail, resident.id, start.date(), last_day=end.date())
+                        )
         return found
 
     def micro_problem(self) -> Problem:
@@ -83,7 +85,11 @@ def rest_violations(
             for after in items:
                 if after.is_work and after is not before and after.overlaps(before.end, rest_end):
                     detail = f"{after.key} within {rest_hours} h of duty ending {before.end}"
-                    found.append(rule.violation(detail, resident.id, after.start.date()))
+                    found.append(
+                        rule.violation(
+                            detail, resident.id, before.end.date(), last_day=after.start.date()
+                        )
+                    )
     return found
 
 
@@ -207,7 +213,11 @@ class MaxConsecutiveNights(Constraint):
             for day in schedule.problem.days:
                 streak = [day - timedelta(days=i) for i in range(limit + 1)]
                 if all(d in nights for d in streak):
-                    found.append(self.violation(f"{limit + 1} nights in a row", resident.id, day))
+                    found.append(
+                        self.violation(
+                            f"{limit + 1} nights in a row", resident.id, streak[-1], last_day=day
+                        )
+                    )
         return found
 
     def micro_problem(self) -> Problem:
