@@ -4,7 +4,7 @@
         [--seed 0]
 
 Converts `demo_program()` (a pure ProgramDocument) into an `AnnualProblem` with
-`residency.scheduling.annual_problem.annual_problem` (the conversion the service uses),
+`residency.scheduling.annual.problem.annual_problem` (the conversion the service uses),
 solves it --runs times with different seeds and prints each run and the median wall time.
 Building the problem is not timed; building the CP-SAT model is (part of `solve_annual`).
 """
@@ -15,7 +15,7 @@ import argparse
 import statistics
 
 from residency.program.demo import DEMO_YEAR, demo_program
-from residency.scheduling.annual_problem import annual_problem
+from residency.scheduling.annual.problem import annual_problem
 from residency.scheduling.engine.annual import AnnualProblem, AnnualSolution, solve_annual
 from residency.scheduling.engine.results import SolveParams
 

@@ -19,26 +19,30 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the labelled test plan
+from fixtures.fallback_plan import DEMO_BLOCK_PLAN, fixed_block_plan
 from residency.compliance.duty import ScheduledActivity, ScheduledCall, duty_periods
 from residency.compliance.validator import check_duty
 from residency.db import build_engine, unit_of_work
 from residency.ops import migrations
 from residency.program.demo import DEMO_YEAR, demo_program
 from residency.program.service import import_program
-from residency.scheduling.annual_service import plan_and_save
-from residency.scheduling.checks import hard_violations
+from residency.scheduling.annual.service import claim_annual
+from residency.scheduling.block.conflicts import hard_violations
+from residency.scheduling.block.problem import build_block_problem
 from residency.scheduling.engine import Problem, Solution, SolveMode, SolveParams, solve
 from residency.scheduling.engine.constraints.registry import REGISTRY
 from residency.scheduling.engine.items import CallKey, call_item
 from residency.scheduling.engine.model import build_model
 from residency.scheduling.engine.problem import Faculty, FacultyRole, Resident
-from residency.scheduling.fallback_plan import DEMO_BLOCK_PLAN, fixed_block_plan
-from residency.scheduling.problem_builder import build_block_problem
+from residency.scheduling.runs.execute import execute_run
+from residency.scheduling.runs.versions import publish
 
 BLOCK = 10
 
@@ -54,7 +58,11 @@ def demo_problem(solver_plan: bool = False) -> Problem:
             if not solver_plan:
                 fixed_block_plan(session, DEMO_YEAR, BLOCK, DEMO_BLOCK_PLAN)
         if solver_plan:
-            plan = plan_and_save(engine, DEMO_YEAR, SolveParams(30.0, 8, seed=0))
+            with unit_of_work(engine) as session:
+                run_id = claim_annual(session, DEMO_YEAR, SolveParams(30.0, 8, seed=0))
+            plan = execute_run(run_id, engine).result
+            with unit_of_work(engine) as session:
+                publish(session, run_id)
             print(f"annual plan: {plan.solution.status}, objective {plan.solution.objective}")
         with unit_of_work(engine) as session:
             problem = build_block_problem(session, DEMO_YEAR, BLOCK).problem

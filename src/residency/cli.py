@@ -29,13 +29,11 @@ def _mount_domains() -> None:
     from residency.ops import cli as ops_cli
     from residency.program import cli as program_cli
     from residency.scheduling import cli as scheduling_cli
-    from residency.scheduling import plan_cli
 
     ops_cli.register(app)
     app.add_typer(program_cli.app, name="program")
     app.add_typer(compliance_cli.app, name="compliance")
     scheduling_cli.register(app)
-    app.add_typer(plan_cli.app, name="plan")
 
 
 def _one_line(message: str) -> str:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import Table, select
+from sqlalchemy import ColumnElement, Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -59,12 +59,15 @@ def upsert_rows(
     model: type[Base],
     rows: Sequence[dict[str, Any]],
     key_columns: Sequence[str],
+    where: ColumnElement[bool] | None = None,
 ) -> UpsertResult:
+    """`where` narrows the key to a partial unique index (the rows it holds)."""
     table = cast(Table, model.__table__)
     value_columns = [c for c in rows[0] if c not in key_columns] if rows else []
+    query = select(*(table.c[c] for c in (*key_columns, *value_columns)))
     stored = {
         tuple(row[: len(key_columns)]): tuple(row[len(key_columns) :])
-        for row in session.execute(select(*(table.c[c] for c in (*key_columns, *value_columns))))
+        for row in session.execute(query if where is None else query.where(where))
     }
     result = UpsertResult()
     to_write = []
@@ -85,9 +88,11 @@ def upsert_rows(
         update = {c: statement.excluded[c] for c in value_columns}
         if update:
             statement = statement.on_conflict_do_update(
-                index_elements=list(key_columns), set_=update
+                index_elements=list(key_columns), index_where=where, set_=update
             )
         else:
-            statement = statement.on_conflict_do_nothing(index_elements=list(key_columns))
+            statement = statement.on_conflict_do_nothing(
+                index_elements=list(key_columns), index_where=where
+            )
         session.execute(statement)
     return result

@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 
 from residency.calendar.models import HalfDay
 from residency.cli import main
-from residency.compliance.service import duty_periods_for_block
 from residency.people.models import Person
 from residency.rotations.duty_pattern import DutyKind
 from residency.rotations.duty_pattern import Session as HalfDaySession
 from residency.rotations.models import RotationTemplate
+from residency.scheduling.block.duty import duty_periods_for_block
 from residency.scheduling.models import Assignment, AssignmentSource, CallAssignment, CallType
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "scheduling"))

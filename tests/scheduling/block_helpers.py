@@ -12,10 +12,10 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from fixtures.fallback_plan import fixed_block_plan
 from residency.db import unit_of_work
 from residency.program.schema import ProgramDocument
 from residency.program.service import import_program
-from residency.scheduling.fallback_plan import fixed_block_plan
 from residency.scheduling.models import Assignment, CallAssignment, ScheduleRun
 
 YEAR = 2025
@@ -93,8 +93,10 @@ def seed(
         fixed_block_plan(session, YEAR, BLOCK, PLAN if plan is None else plan)
 
 
-def generate_args(*extra: str) -> list[str]:
-    return ["generate", "--block", str(BLOCK), "--academic-year", str(YEAR), *FAST, *extra]
+def generate_args(*extra: str, publish: bool = True) -> list[str]:
+    """`residency generate` for the test block; published at once unless told (a draft)."""
+    shown = ["--publish"] if publish else []
+    return ["generate", "--block", str(BLOCK), "--academic-year", str(YEAR), *FAST, *shown, *extra]
 
 
 def parse_json(out: str) -> dict[str, Any]:

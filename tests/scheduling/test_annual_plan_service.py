@@ -1,5 +1,5 @@
-"""`residency plan year` on both engines: the plan is saved as one run, people-made entries
-stay, and a second plan replaces the first one's solver-made entries."""
+"""`residency plan year` on both engines: the plan is saved as one run's draft, people-made
+entries stay, and a second plan is a new draft that replaces the first only once published."""
 
 from __future__ import annotations
 
@@ -13,7 +13,13 @@ from residency.cli import main
 from residency.db import build_engine
 from residency.program.demo import demo_program
 from residency.program.service import import_program
-from residency.scheduling.annual_service import load_annual_problem, plan_and_save, plan_grid
+from residency.scheduling.annual.cli import print_result
+from residency.scheduling.annual.service import (
+    claim_annual,
+    load_annual_problem,
+    plan_grid,
+    published_plan,
+)
 from residency.scheduling.engine.annual import PlanEntry
 from residency.scheduling.engine.results import SolveParams
 from residency.scheduling.models import (
@@ -22,7 +28,7 @@ from residency.scheduling.models import (
     RunStatus,
     ScheduleRun,
 )
-from residency.scheduling.plan_cli import print_result
+from residency.scheduling.runs.execute import execute_run
 
 
 def _seed(url: str) -> None:
@@ -41,8 +47,9 @@ def test_plan_year_saves_a_plan_and_keeps_people_made_entries(
     _seed(cli_db)
     # 10 s: time for a first plan on a busy 2-core machine, too short to split by PGY.
     argv = ["plan", "year", "--academic-year", "2025", "--time-limit", "10", "--workers", "2"]
-    assert main([*argv, "--json"]) == 0
+    assert main([*argv, "--json", "--publish"]) == 0
     result = json.loads(capsys.readouterr().out)
+    assert result["published"] is True
     assert result["solver_status"] in ("OPTIMAL", "FEASIBLE")
     assert result["search"] == []
     entries = _entries(cli_db)
@@ -56,12 +63,25 @@ def test_plan_year_saves_a_plan_and_keeps_people_made_entries(
     assert all(all(half for half in halves) for halves in result["plan"].values())
 
     assert main([*argv, "--seed", "3"]) == 0
-    assert "Plan for 2025-2026" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    second = result["run_id"] + 1
+    assert "Plan for 2025-2026" in out and f"residency runs publish {second}" in out
     again = _entries(cli_db)
     assert len([e for e in again if e.source == AssignmentSource.IMPORT]) == 6
     assert {e.schedule_run_id for e in again if e.source == AssignmentSource.SOLVER} == {
-        result["run_id"] + 1
+        result["run_id"],
+        second,
     }
+    with Session(build_engine(cli_db)) as session:  # the draft changed nobody's plan
+        assert len(published_plan(session, 2025)) == len(solver)
+    assert main(["runs", "publish", str(second), "--yes"]) == 0
+    with Session(build_engine(cli_db)) as session:
+        published = published_plan(session, 2025)
+        assert {e.resident_id for e in published} == set(result["plan"])
+        rows = session.scalars(
+            select(RotationPlanEntry).where(RotationPlanEntry.schedule_run_id == second)
+        )
+        assert len(published) == len(list(rows))
 
 
 def test_no_plan_within_the_time_limit_is_a_failed_run_not_an_infeasible_year(
@@ -69,8 +89,11 @@ def test_no_plan_within_the_time_limit_is_a_failed_run_not_an_infeasible_year(
 ) -> None:
     _seed(cli_db)
     params = SolveParams(time_limit_s=0.01, workers=1, seed=0)
+    engine = build_engine(cli_db)
+    with Session(engine) as session, session.begin():
+        run_id = claim_annual(session, 2025, params)
 
-    result = plan_and_save(build_engine(cli_db), 2025, params)
+    result = execute_run(run_id, engine).result
 
     assert result.solution.status == "UNKNOWN"
     with Session(build_engine(cli_db)) as session:
@@ -131,7 +154,7 @@ def test_minimal_change_repairs_the_saved_plan_around_a_new_absence(
     _seed(cli_db)
     # 10 s: at 4 s a busy machine left the repair with 14 moves where it needs about 8.
     argv = ["plan", "year", "--academic-year", "2025", "--time-limit", "10", "--workers", "2"]
-    assert main([*argv, "--json"]) == 0
+    assert main([*argv, "--json", "--publish"]) == 0
     capsys.readouterr()
     block_6 = blocks(year_start(2025))[5]
     with Session(build_engine(cli_db)) as session, session.begin():
@@ -160,4 +183,4 @@ def test_minimal_change_without_a_saved_plan_is_refused(
     argv = ["plan", "year", "--academic-year", "2025", "--time-limit", "2", "--minimal-change"]
     assert main(argv) == 3
     err = capsys.readouterr().err
-    assert "no saved plan to repair" in err and len(err.strip().splitlines()) == 1
+    assert "no published plan to repair" in err and len(err.strip().splitlines()) == 1

@@ -27,6 +27,7 @@ JSON_KEYS = {
     "acgme_overrides",
     "compliance",
     "penalties",
+    "published",
 }
 
 
@@ -62,7 +63,7 @@ def test_text_output_is_a_summary_table(
         assert label in out
 
 
-def test_a_second_generation_replaces_solver_rows_and_keeps_locked_ones(
+def test_a_second_generation_is_a_new_version_that_carries_the_locked_rows(
     cli_db: str, db_engine: Engine, capsys: pytest.CaptureFixture[str]
 ) -> None:
     seed(db_engine)
@@ -71,7 +72,7 @@ def test_a_second_generation_replaces_solver_rows_and_keeps_locked_ones(
     with Session(db_engine) as session, session.begin():
         kept = session.scalars(select(Assignment).order_by(Assignment.id)).first()
         assert kept is not None
-        kept_id = kept.id
+        kept_id, slot = kept.id, (kept.person_id, kept.half_day_id, kept.rotation_id)
         session.execute(
             update(Assignment)
             .where(Assignment.id == kept_id)
@@ -80,12 +81,14 @@ def test_a_second_generation_replaces_solver_rows_and_keeps_locked_ones(
     assert main([*generate_args("--seed", "2"), "--json"]) == 0
     second = parse_json(capsys.readouterr().out)
     with Session(db_engine) as session:
-        assignments, _ = count_rows(session)
-        assert assignments == second["assignments"]
-        locked = session.get(Assignment, kept_id)
-        assert locked is not None and locked.locked
-        newest = session.scalars(select(Assignment.schedule_run_id).distinct()).all()
-        assert set(newest) == {first["run_id"], second["run_id"]}  # only the kept row is old
+        of_run = select(Assignment).where(Assignment.schedule_run_id == second["run_id"])
+        rows = list(session.scalars(of_run))
+        assert len(rows) == second["assignments"]
+        carried = [r for r in rows if (r.person_id, r.half_day_id, r.rotation_id) == slot]
+        assert len(carried) == 1 and carried[0].locked
+        assert carried[0].source == AssignmentSource.MANUAL
+        older = select(Assignment).where(Assignment.schedule_run_id == first["run_id"])
+        assert len(list(session.scalars(older))) == first["assignments"]  # history is kept
 
 
 def test_stored_block_is_rechecked_and_exported(

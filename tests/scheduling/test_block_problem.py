@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fixtures.fallback_plan import DEMO_BLOCK_PLAN, fixed_block_plan
 from residency.calendar.models import HalfDay
 from residency.people.models import Person
 from residency.program.demo import DEMO_YEAR, demo_program
@@ -14,11 +15,10 @@ from residency.program.service import import_program
 from residency.rotations.duty_pattern import DutyKind
 from residency.rotations.duty_pattern import Session as HalfDaySession
 from residency.rotations.models import RotationTemplate
+from residency.scheduling.block.problem import build_block_problem
+from residency.scheduling.block.rows import FMIT_ROW
 from residency.scheduling.engine.problem import FMIT_ACTIVITY, ActivityKind, FacultyRole
-from residency.scheduling.fallback_plan import DEMO_BLOCK_PLAN, fixed_block_plan
 from residency.scheduling.models import Assignment, AssignmentSource, CallAssignment, CallType
-from residency.scheduling.problem_builder import build_block_problem
-from residency.scheduling.stored import FMIT_ROW
 
 MIDDLE = date(2026, 3, 24)  # Block 10 runs 2026-03-10 to 2026-04-06: 14 + 14 days
 
@@ -129,7 +129,7 @@ def _plan_half_as_vacation(session: Session, person_key: str, half: int) -> None
 
 
 def test_a_vacation_half_in_the_plan_is_leave_for_engine_and_checker(session: Session) -> None:
-    from residency.compliance.service import duty_periods_between
+    from residency.scheduling.block.duty import duty_periods_between
 
     _seeded(session)
     _plan_half_as_vacation(session, "res-pgy2-02", half=2)

@@ -70,7 +70,7 @@ def test_minimal_change_needs_a_stored_schedule(
 ) -> None:
     seed(db_engine)
     assert main(generate_args("--minimal-change")) == 3
-    assert "no stored schedule to repair" in capsys.readouterr().err
+    assert "no published schedule to repair" in capsys.readouterr().err
 
 
 def _keep_r3_tuesday_against_a_new_absence(engine: Engine, reason: str | None) -> date:

@@ -12,7 +12,8 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from residency.cli import main
-from residency.scheduling import saved, service, stored
+from residency.scheduling import preflight
+from residency.scheduling.block import rows, verdict
 from residency.scheduling.models import Assignment, RunStatus, ScheduleRun
 
 
@@ -35,7 +36,7 @@ def test_a_save_that_fails_midway_leaves_the_previous_schedule_intact(
     def crash(*args: Any) -> int:
         raise OSError("disk full")  # after the old rows were deleted and new ones inserted
 
-    monkeypatch.setattr(stored, "insert_calls", crash)
+    monkeypatch.setattr(rows, "insert_calls", crash)
     assert main(generate_args("--seed", "3")) == 70
     assert "disk full" in capsys.readouterr().err
     with Session(db_engine) as session:
@@ -53,7 +54,7 @@ def test_a_hard_violation_found_after_solving_fails_the_run_loudly(
 ) -> None:
     before, _ = _first_schedule(db_engine, capsys)
     monkeypatch.setattr(
-        saved.checks, "hard_violations", lambda schedule, excused=(): ["Availability: r1"]
+        verdict.checks, "hard_violations", lambda schedule, excused=(): ["Availability: r1"]
     )
     assert main(generate_args("--seed", "4")) == 70
     err = capsys.readouterr().err
@@ -102,7 +103,7 @@ def test_a_stale_running_run_is_marked_failed_and_generation_goes_ahead(
     assert main(generate_args()) == 0
     with Session(db_engine) as session:
         old = session.get_one(ScheduleRun, stale)
-        assert old.status == RunStatus.FAILED and "stale" in old.message
+        assert old.status == RunStatus.FAILED and "no heartbeat" in old.message
         assert runs(session)[-1].status == RunStatus.SUCCEEDED
 
 
@@ -113,8 +114,8 @@ def test_generation_refuses_when_the_preflight_fails(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     seed(db_engine)
-    crippled = tuple(c for c in service.REGISTRY if c.name != "EightyHourAverage")
-    monkeypatch.setattr(service, "REGISTRY", crippled)
+    crippled = tuple(c for c in preflight.REGISTRY if c.name != "EightyHourAverage")
+    monkeypatch.setattr(preflight, "REGISTRY", crippled)
     assert main(generate_args()) == 3
     assert "missing: EightyHourAverage" in capsys.readouterr().err
     with Session(db_engine) as session:

@@ -40,3 +40,9 @@ class Absence(Base):
     note: Mapped[str] = mapped_column(String(500), default="")
 
     person: Mapped[Person] = relationship()
+
+
+def counts_as_leave(absence: Absence) -> bool:
+    """Leave leaves the ACGME averages (ACGME.md); a conference is education, not leave, and a
+    non-blocking absence is worked around, so neither is removed from the denominator."""
+    return absence.blocks_scheduling and absence.absence_type != AbsenceType.CONFERENCE

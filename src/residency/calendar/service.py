@@ -9,7 +9,9 @@ from sqlalchemy.orm import Session
 
 from residency.calendar import academic_year as calendar
 from residency.calendar.models import AcademicYear, Block, HalfDay
+from residency.compliance.rules.averaging import AcademicCalendar
 from residency.errors import NotFoundError, RefusedError
+from residency.ops.models import SETTINGS_ROW_ID, AppSettings
 from residency.upsert import UpsertResult, upsert_rows
 
 
@@ -113,3 +115,11 @@ def default_academic_year(session: Session, today: date | None = None) -> int:
     if years:
         return years[-1].year
     raise RefusedError("no academic year in the database; run `residency seed demo` first")
+
+
+def academic_calendar(session: Session) -> AcademicCalendar:
+    """The program's academic-year start, from the settings row (July 1 without one)."""
+    settings = session.get(AppSettings, SETTINGS_ROW_ID)
+    if settings is None:
+        return AcademicCalendar()
+    return AcademicCalendar(settings.academic_year_start_month, settings.academic_year_start_day)

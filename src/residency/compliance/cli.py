@@ -95,13 +95,13 @@ def _load(file: Path | None, block: int | None, academic_year: int | None) -> li
 def _stored_block(academic_year: int | None, block: int) -> list[DutyPeriod]:
     # Imported here: checking a file must not need the database.
     from residency.calendar.service import default_academic_year
-    from residency.compliance import service
     from residency.db import unit_of_work
+    from residency.scheduling.block.duty import duty_periods_for_block
 
     with unit_of_work() as session:
         # Without --academic-year, the same year `generate` and `schedule duty` would use.
         year = academic_year
         if year is None:
             year = default_academic_year(session)
-        periods: list[DutyPeriod] = service.duty_periods_for_block(session, year, block)
+        periods: list[DutyPeriod] = duty_periods_for_block(session, year, block)
     return periods

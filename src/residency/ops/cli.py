@@ -90,7 +90,7 @@ def demo() -> None:
         f"Block {summary.block_number}: {summary.block_start.isoformat()} to "
         f"{summary.block_end.isoformat()}"
     )
-    from residency.scheduling.demo_block import demo_block
+    from residency.ops.demo import demo_block  # the solver is imported only when needed
 
     demo_block(engine, DEMO_YEAR, DEMO_BLOCK, console)
 

@@ -214,6 +214,7 @@ def _import_fixed_rotations(
         RotationPlanEntry,
         rows,
         key_columns=["person_id", "academic_year", "block_number", "block_half"],
+        where=RotationPlanEntry.schedule_run_id.is_(None),  # people-made, outside every run
     )
 
 

@@ -18,8 +18,10 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -122,6 +124,17 @@ class Publication(Base):
     published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+# Rows outside every run (people-made) are unique on their own: NULL run ids never collide in
+# a unique constraint, so these partial indexes say it for both engines.
+PEOPLE_MADE = text("schedule_run_id IS NULL")
+
+
+def people_made_unique(name: str, *columns: str) -> Index:
+    return Index(
+        name, *columns, unique=True, sqlite_where=PEOPLE_MADE, postgresql_where=PEOPLE_MADE
+    )
+
+
 class _Provenance:
     """Columns every scheduled row carries: who made it and whether the solver may move it."""
 
@@ -148,6 +161,13 @@ class RotationPlanEntry(_Provenance, Base):
             "block_half",
             "schedule_run_id",
             name="uq_rotation_plan_entries_version_half_block",
+        ),
+        people_made_unique(
+            "uq_rotation_plan_entries_people_made",
+            "person_id",
+            "academic_year",
+            "block_number",
+            "block_half",
         ),
         CheckConstraint("block_number BETWEEN 1 AND 13", name="block_number_1_to_13"),
         # 0 = the whole block, 1 and 2 = its first and second fortnight.
@@ -176,6 +196,7 @@ class Assignment(_Provenance, Base):
         UniqueConstraint(
             "person_id", "half_day_id", "schedule_run_id", name="uq_assignments_version_slot"
         ),
+        people_made_unique("uq_assignments_people_made", "person_id", "half_day_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -200,8 +221,13 @@ class CallAssignment(_Provenance, Base):
     __tablename__ = "call_assignments"
     __table_args__ = (
         UniqueConstraint(
-            "person_id", "date", "call_type", "schedule_run_id", name="uq_call_assignments_version_night"
+            "person_id",
+            "date",
+            "call_type",
+            "schedule_run_id",
+            name="uq_call_assignments_version_night",
         ),
+        people_made_unique("uq_call_assignments_people_made", "person_id", "date", "call_type"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
     )
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from residency.calendar.models import AcademicYear, Block
 from residency.rotations.models import ActivityType, RotationTemplate
 from residency.scheduling.models import RotationPlanEntry
+from residency.scheduling.repository import PUBLISHED, Version
 
 PLANNED_LEAVE = "vacation"  # the absence kind the block engine sees
 
@@ -44,8 +45,11 @@ def half_span(block: Block, half: int) -> tuple[date, date]:
     return block.start_date, block.end_date
 
 
-def planned_leave_between(session: Session, start: date, end: date) -> list[PlannedLeave]:
-    """Plan entries on a leave rotation whose days touch start..end, clipped to that range."""
+def planned_leave_between(
+    session: Session, start: date, end: date, version: Version = PUBLISHED
+) -> list[PlannedLeave]:
+    """Plan entries on a leave rotation whose days touch start..end, clipped to that range
+    (of the published plan unless told which version)."""
     rows = session.execute(
         select(RotationPlanEntry, Block)
         .join(RotationTemplate, RotationPlanEntry.rotation_id == RotationTemplate.id)
@@ -57,6 +61,7 @@ def planned_leave_between(session: Session, start: date, end: date) -> list[Plan
         )
         .where(
             RotationTemplate.activity_type == ActivityType.LEAVE,
+            version.holds(RotationPlanEntry.schedule_run_id),
             Block.start_date <= end,
             Block.end_date >= start,
         )

@@ -1,30 +1,48 @@
-"""Queries of the block schedule: the plan, the people, the templates and the stored rows of a
-date range. Plain functions of a session; nothing here commits."""
+"""Queries of the schedule: the plan, the people, the templates and the stored rows of a date
+range, of one version (the published one unless told otherwise). Plain functions of a
+session; nothing here commits."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 
 from residency.absences.models import Absence
-from residency.calendar.models import Block, HalfDay
+from residency.calendar.models import HalfDay
 from residency.ops.models import SETTINGS_ROW_ID, AppSettings
 from residency.people.models import Person, PersonKind, ResidentLevel
 from residency.rotations.models import RotationTemplate
 from residency.scheduling.models import (
+    LIVE_STATUSES,
     Assignment,
     AssignmentSource,
     CallAssignment,
+    PublishedVersion,
     RotationPlanEntry,
-    RunStatus,
+    RunKind,
     ScheduleRun,
 )
 
-BLOCK_RUN = "block_schedule"
+
+@dataclass(frozen=True)
+class Version:
+    """Which version of the schedule a query reads: a run's draft, or (run_id None) what is
+    published. Rows with no run (made by people outside any run) belong to every version."""
+
+    run_id: int | None = None
+
+    def holds(self, column: InstrumentedAttribute[int | None]) -> ColumnElement[bool]:
+        if self.run_id is None:
+            return column.is_(None) | column.in_(select(PublishedVersion.run_id))
+        return column.is_(None) | (column == self.run_id)
+
+
+PUBLISHED = Version()
 
 
 def now() -> datetime:
@@ -41,25 +59,16 @@ def policy(session: Session) -> dict[str, Any]:
     return dict(row.policy) if row is not None and row.policy else {}
 
 
-def has_solver_plan(session: Session, year: int) -> bool:
-    found = session.scalar(
-        select(RotationPlanEntry.id)
-        .where(
-            RotationPlanEntry.academic_year == year,
-            RotationPlanEntry.source == AssignmentSource.SOLVER,
-        )
-        .limit(1)
-    )
-    return found is not None
-
-
-def plan_entries(session: Session, year: int, block_number: int) -> list[RotationPlanEntry]:
+def plan_entries(
+    session: Session, year: int, block_number: int, version: Version = PUBLISHED
+) -> list[RotationPlanEntry]:
     return list(
         session.scalars(
             select(RotationPlanEntry)
             .where(
                 RotationPlanEntry.academic_year == year,
                 RotationPlanEntry.block_number == block_number,
+                version.holds(RotationPlanEntry.schedule_run_id),
             )
             .options(
                 selectinload(RotationPlanEntry.person), selectinload(RotationPlanEntry.rotation)
@@ -126,12 +135,18 @@ def half_days_between(session: Session, start: date, end: date) -> list[HalfDay]
     )
 
 
-def assignments_between(session: Session, start: date, end: date) -> list[Assignment]:
+def assignments_between(
+    session: Session, start: date, end: date, version: Version = PUBLISHED
+) -> list[Assignment]:
     return list(
         session.scalars(
             select(Assignment)
             .join(HalfDay, Assignment.half_day_id == HalfDay.id)
-            .where(HalfDay.date >= start, HalfDay.date <= end)
+            .where(
+                HalfDay.date >= start,
+                HalfDay.date <= end,
+                version.holds(Assignment.schedule_run_id),
+            )
             .options(
                 selectinload(Assignment.person),
                 selectinload(Assignment.half_day),
@@ -142,11 +157,17 @@ def assignments_between(session: Session, start: date, end: date) -> list[Assign
     )
 
 
-def calls_between(session: Session, start: date, end: date) -> list[CallAssignment]:
+def calls_between(
+    session: Session, start: date, end: date, version: Version = PUBLISHED
+) -> list[CallAssignment]:
     return list(
         session.scalars(
             select(CallAssignment)
-            .where(CallAssignment.date >= start, CallAssignment.date <= end)
+            .where(
+                CallAssignment.date >= start,
+                CallAssignment.date <= end,
+                version.holds(CallAssignment.schedule_run_id),
+            )
             .options(selectinload(CallAssignment.person))
             .order_by(CallAssignment.date, CallAssignment.person_id)
         )
@@ -158,39 +179,17 @@ def replaceable(source: AssignmentSource, locked: bool) -> bool:
     return source == AssignmentSource.SOLVER and not locked
 
 
-def delete_replaceable(session: Session, start: date, end: date) -> int:
-    """Delete the solver-made, unlocked rows of the range (inside the caller's transaction)."""
-    half_day_ids = select(HalfDay.id).where(HalfDay.date >= start, HalfDay.date <= end)
-    solver_rows = and_(Assignment.source == AssignmentSource.SOLVER, Assignment.locked.is_(False))
-    gone = session.execute(
-        delete(Assignment).where(Assignment.half_day_id.in_(half_day_ids), solver_rows)
-    ).rowcount
-    gone += session.execute(
-        delete(CallAssignment).where(
-            CallAssignment.date >= start,
-            CallAssignment.date <= end,
-            CallAssignment.source == AssignmentSource.SOLVER,
-            CallAssignment.locked.is_(False),
-        )
-    ).rowcount
-    return int(gone or 0)
-
-
-def running_runs(session: Session, start: date, end: date) -> list[ScheduleRun]:
-    """RUNNING block runs whose date range overlaps [start, end]."""
+def live_runs(session: Session, kind: RunKind, start: date, end: date) -> list[ScheduleRun]:
+    """Queued or running runs of a kind whose date range overlaps [start, end]."""
     return list(
         session.scalars(
             select(ScheduleRun)
             .where(
-                ScheduleRun.kind == BLOCK_RUN,
-                ScheduleRun.status == RunStatus.RUNNING,
+                ScheduleRun.kind == kind,
+                ScheduleRun.status.in_(LIVE_STATUSES),
                 ScheduleRun.start_date <= end,
                 ScheduleRun.end_date >= start,
             )
             .order_by(ScheduleRun.id)
         )
     )
-
-
-def block_of(session: Session, day: date) -> Block | None:
-    return session.scalar(select(Block).where(Block.start_date <= day, Block.end_date >= day))

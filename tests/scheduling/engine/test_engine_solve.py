@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 
+from fixtures.sample_block import sample_block
 from residency.compliance.duty import LeaveDay, ScheduledActivity, ScheduledCall, duty_periods
 from residency.compliance.validator import check_duty
 from residency.scheduling.engine import examples as ex
@@ -12,7 +13,6 @@ from residency.scheduling.engine.constraints.registry import REGISTRY
 from residency.scheduling.engine.items import CallKey, call_item
 from residency.scheduling.engine.problem import Absence, PreviousSchedule, Problem
 from residency.scheduling.engine.results import Schedule, SolveMode, SolveParams
-from residency.scheduling.engine.sample import sample_block
 from residency.scheduling.engine.solve import solve
 from residency.scheduling.engine.validation import ProblemError
 

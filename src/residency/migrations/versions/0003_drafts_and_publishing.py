@@ -75,6 +75,13 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("assignments", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("uq_assignments_person_id_half_day_id"), type_="unique")
+        batch_op.create_index(
+            "uq_assignments_people_made",
+            ["person_id", "half_day_id"],
+            unique=True,
+            sqlite_where=sa.text("schedule_run_id IS NULL"),
+            postgresql_where=sa.text("schedule_run_id IS NULL"),
+        )
         batch_op.create_unique_constraint(
             "uq_assignments_version_slot", ["person_id", "half_day_id", "schedule_run_id"]
         )
@@ -92,6 +99,13 @@ def upgrade() -> None:
     with op.batch_alter_table("call_assignments", schema=None) as batch_op:
         batch_op.drop_constraint(
             batch_op.f("uq_call_assignments_person_id_date_call_type"), type_="unique"
+        )
+        batch_op.create_index(
+            "uq_call_assignments_people_made",
+            ["person_id", "date", "call_type"],
+            unique=True,
+            sqlite_where=sa.text("schedule_run_id IS NULL"),
+            postgresql_where=sa.text("schedule_run_id IS NULL"),
         )
         batch_op.create_unique_constraint(
             "uq_call_assignments_version_night",
@@ -112,6 +126,13 @@ def upgrade() -> None:
         batch_op.drop_constraint(
             batch_op.f("uq_rotation_plan_entries_person_id_academic_year_block_number_block_half"),
             type_="unique",
+        )
+        batch_op.create_index(
+            "uq_rotation_plan_entries_people_made",
+            ["person_id", "academic_year", "block_number", "block_half"],
+            unique=True,
+            sqlite_where=sa.text("schedule_run_id IS NULL"),
+            postgresql_where=sa.text("schedule_run_id IS NULL"),
         )
         batch_op.create_unique_constraint(
             "uq_rotation_plan_entries_version_half_block",
@@ -235,6 +256,11 @@ def downgrade() -> None:
             ondelete="SET NULL",
         )
         batch_op.drop_constraint("uq_rotation_plan_entries_version_half_block", type_="unique")
+        batch_op.drop_index(
+            "uq_rotation_plan_entries_people_made",
+            sqlite_where=sa.text("schedule_run_id IS NULL"),
+            postgresql_where=sa.text("schedule_run_id IS NULL"),
+        )
         batch_op.create_unique_constraint(
             batch_op.f("uq_rotation_plan_entries_person_id_academic_year_block_number_block_half"),
             ["person_id", "academic_year", "block_number", "block_half"],
@@ -252,6 +278,11 @@ def downgrade() -> None:
             ondelete="SET NULL",
         )
         batch_op.drop_constraint("uq_call_assignments_version_night", type_="unique")
+        batch_op.drop_index(
+            "uq_call_assignments_people_made",
+            sqlite_where=sa.text("schedule_run_id IS NULL"),
+            postgresql_where=sa.text("schedule_run_id IS NULL"),
+        )
         batch_op.create_unique_constraint(
             batch_op.f("uq_call_assignments_person_id_date_call_type"),
             ["person_id", "date", "call_type"],
@@ -269,6 +300,11 @@ def downgrade() -> None:
             ondelete="SET NULL",
         )
         batch_op.drop_constraint("uq_assignments_version_slot", type_="unique")
+        batch_op.drop_index(
+            "uq_assignments_people_made",
+            sqlite_where=sa.text("schedule_run_id IS NULL"),
+            postgresql_where=sa.text("schedule_run_id IS NULL"),
+        )
         batch_op.create_unique_constraint(
             batch_op.f("uq_assignments_person_id_half_day_id"), ["person_id", "half_day_id"]
         )

@@ -157,9 +157,14 @@ def eligible_days(problem: Problem, person_id: str, period: tuple[date, ...]) ->
     return [d for d in period if d not in leave]
 
 
+def fmit_week_start(day: date) -> date:
+    """FMIT attending weeks run Friday to Thursday: the Friday on or before the day."""
+    return day - timedelta(days=(day.weekday() - FRIDAY) % 7)
+
+
 def fmit_week_starts(problem: Problem) -> tuple[date, ...]:
-    """FMIT attending weeks run Friday to Thursday; partial weeks at the edges count."""
-    first = problem.start - timedelta(days=(problem.start.weekday() - FRIDAY) % 7)
+    """The FMIT weeks touching the problem; partial weeks at the edges count."""
+    first = fmit_week_start(problem.start)
     count = (problem.end - first).days // 7 + 1
     return tuple(first + timedelta(days=7 * i) for i in range(count))
 

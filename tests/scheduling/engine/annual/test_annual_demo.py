@@ -4,7 +4,7 @@ optimality run is the benchmark, benchmarks/annual_plan.py)."""
 from __future__ import annotations
 
 from residency.program.demo import DEMO_YEAR, demo_program
-from residency.scheduling.annual_problem import annual_problem
+from residency.scheduling.annual.problem import annual_problem
 from residency.scheduling.engine.annual import PlanEntry, solve_annual
 from residency.scheduling.engine.annual.constraints.registry import ANNUAL_REGISTRY
 from residency.scheduling.engine.results import SolveMode, SolveParams

@@ -11,27 +11,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import date
-from typing import TYPE_CHECKING
 
+from residency.scheduling.block.data import BlockData
 from residency.scheduling.engine.constraints.registry import by_name
 from residency.scheduling.engine.constraints.staffing import running_slots
 from residency.scheduling.engine.items import fmit_week_days, fmit_week_starts
 from residency.scheduling.engine.problem import Activity, ActivityKind, Problem, Resident
 
-if TYPE_CHECKING:
-    from residency.scheduling.problem_builder import BlockContext
-
 STAFFING_RULES = {"RotationStaffing", "ResidentInpatientHeadcount", "ClinicCapacity"}
 
 
-def explain(context: BlockContext, conflicting: tuple[str, ...]) -> list[str]:
-    block = context.block
-    header = f"Block {block.number} ({block.start_date} to {block.end_date}) has no schedule"
+def explain(context: BlockData, conflicting: tuple[str, ...]) -> list[str]:
+    header = f"Block {context.number} ({context.start} to {context.end}) has no schedule"
     if not conflicting:
         return [f"{header}; the solver could not name the conflicting rules in time."]
     names = ", ".join(conflicting)
     sentences = [f"{header}: these rules cannot all hold together: {names}."]
-    explainers: list[Callable[[BlockContext], list[str]]] = []
+    explainers: list[Callable[[BlockData], list[str]]] = []
     if STAFFING_RULES & set(conflicting):
         explainers.append(_short_staffed)
     if "NightCallCoverage" in conflicting:
@@ -47,17 +43,12 @@ def explain(context: BlockContext, conflicting: tuple[str, ...]) -> list[str]:
     return sentences
 
 
-def who(context: BlockContext, person_id: str) -> str:
-    person = context.people.get(person_id)
-    return f"{person.name} ({person_id})" if person else person_id
-
-
-def away_because(context: BlockContext, person_id: str, day: date) -> str | None:
+def away_because(context: BlockData, person_id: str, day: date) -> str | None:
     for a in context.absences:
-        if a.person.key == person_id and a.blocks_scheduling and a.start_date <= day <= a.end_date:
-            kind = "TDY" if a.absence_type.value == "tdy" else a.absence_type.value
+        if a.person_key == person_id and a.blocks_scheduling and a.start <= day <= a.end:
+            kind = "TDY" if a.kind == "tdy" else a.kind
             note = f", {a.note}" if a.note else ""
-            return f"the {kind} of {who(context, person_id)} ({a.start_date} to {a.end_date}{note})"
+            return f"the {kind} of {context.who(person_id)} ({a.start} to {a.end}{note})"
     return None
 
 
@@ -80,9 +71,9 @@ def _needs(problem: Problem, activity: Activity) -> Iterator[tuple[date, int]]:
             yield day, need
 
 
-def _short_staffed(context: BlockContext) -> list[str]:
+def _short_staffed(context: BlockData) -> list[str]:
     problem, found = context.problem, []
-    number = context.block.number
+    number = context.number
     for activity in problem.activities:
         short_days = []
         for day, need in _needs(problem, activity):
@@ -107,7 +98,7 @@ def _short_staffed(context: BlockContext) -> list[str]:
     return found
 
 
-def _uncovered_calls(context: BlockContext) -> list[str]:
+def _uncovered_calls(context: BlockData) -> list[str]:
     problem, found = context.problem, []
     for service in problem.call_services:
         takers = [
@@ -134,7 +125,7 @@ def _uncovered_calls(context: BlockContext) -> list[str]:
     return found
 
 
-def _uncovered_fmit(context: BlockContext) -> list[str]:
+def _uncovered_fmit(context: BlockData) -> list[str]:
     problem, found = context.problem, []
     eligible = [f for f in problem.faculty if f.fmit_eligible]
     if not eligible:
@@ -151,17 +142,17 @@ def _uncovered_fmit(context: BlockContext) -> list[str]:
     return found
 
 
-def away_bits(context: BlockContext, person_id: str, days: tuple[date, ...]) -> str | None:
+def away_bits(context: BlockData, person_id: str, days: tuple[date, ...]) -> str | None:
     return next((why for d in days if (why := away_because(context, person_id, d))), None)
 
 
-def _impossible_locks(context: BlockContext) -> list[str]:
+def _impossible_locks(context: BlockData) -> list[str]:
     found = []
     for lock in context.problem.locks:
         why = away_because(context, lock.person_id, lock.day)
         if why:
             found.append(
-                f"{who(context, lock.person_id)} is locked on {lock.activity_id} on {lock.day}, "
+                f"{context.who(lock.person_id)} is locked on {lock.activity_id} on {lock.day}, "
                 f"but cannot work then because of {why}."
             )
     return found

@@ -1,6 +1,7 @@
-"""The main job's scheduling part: plan the demo year, generate Block 10, re-check it.
+"""The main job's scheduling part: plan the demo year, generate Block 10, re-check it, and
+publish both, through the same claim, execute_run and publish steps as every other door.
 
-Running the demo again keeps the plan and the schedule already stored (and re-checks the
+Running the demo again keeps the plan and the schedule already published (and re-checks the
 schedule), so the main job is idempotent and a second run is quick.
 """
 
@@ -10,33 +11,39 @@ import os
 
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from residency.compliance.report import margin_sentence
 from residency.compliance.rules.registry import ALL_RULES
 from residency.compliance.validator import CheckResult
 from residency.db import unit_of_work
 from residency.errors import ResidencyError
-from residency.scheduling import repository as repo
-from residency.scheduling.annual_service import no_plan_in_time, optimality, plan_and_save
-from residency.scheduling.cli import print_summary
+from residency.scheduling.annual.service import (
+    AnnualPlanResult,
+    claim_annual,
+    no_plan_in_time,
+    optimality,
+)
+from residency.scheduling.block.cli import print_summary
+from residency.scheduling.block.problem import build_block_problem
+from residency.scheduling.block.service import GenerateRequest, GenerateResult, claim_block
+from residency.scheduling.block.verdict import check_stored_block
 from residency.scheduling.engine.results import SolveParams
-from residency.scheduling.models import RunStatus, ScheduleRun
-from residency.scheduling.problem_builder import build_block_problem
-from residency.scheduling.saved import check_stored_block
-from residency.scheduling.service import GenerateRequest, generate_block
+from residency.scheduling.models import PublishedVersion, RunKind, RunStatus
+from residency.scheduling.runs.execute import execute_run
+from residency.scheduling.runs.versions import publish, published, scope_of
 
 DEMO_TIME_LIMIT_S = 30.0  # per solve (plan, then block): `make demo` stays under two minutes
 DEMO_SEED = 2025  # the demo shows the same plan on every machine with the same solver
 
 
-def plan_source(engine: Engine, year: int, block: int, time_limit_s: float) -> str:
-    """Plan the year (Level 1) unless a solver-made plan is already stored."""
+def plan_source(engine: Engine, year: int, time_limit_s: float) -> str:
+    """Plan the year (Level 1) and publish it, unless a plan is already published."""
     with unit_of_work(engine) as session:
-        if repo.has_solver_plan(session, year):
-            return "the stored annual plan"
-    params = SolveParams(time_limit_s=time_limit_s, seed=DEMO_SEED)
-    result = plan_and_save(engine, year, params)
+        if published(session, scope_of(RunKind.ANNUAL_PLAN, year, None)) is not None:
+            return "the published annual plan"
+        run_id = claim_annual(session, year, SolveParams(time_limit_s=time_limit_s, seed=DEMO_SEED))
+    result: AnnualPlanResult = execute_run(run_id, engine).result
     solution = result.solution
     if not solution.has_plan:
         details = "; ".join(solution.conflict_details or solution.conflicting)
@@ -44,41 +51,42 @@ def plan_source(engine: Engine, year: int, block: int, time_limit_s: float) -> s
             details or f"{no_plan_in_time(solution, time_limit_s)} (RESIDENCY_DEMO_TIME_LIMIT)"
         )
         raise ResidencyError(f"the demo year has no rotation plan: {details}")
+    with unit_of_work(engine) as session:
+        publish(session, run_id)
     return (
-        f"annual plan run {result.run_id} ({optimality(solution)}, "
-        f"{solution.wall_s:.0f} s; `residency plan year --academic-year {year}` shows it)"
+        f"annual plan run {run_id}, published ({optimality(solution)}, "
+        f"{solution.wall_s:.0f} s; `residency runs show {run_id}` shows it)"
     )
 
 
-def last_success(engine: Engine, year: int, block: int) -> ScheduleRun | None:
+def published_block(engine: Engine, year: int, block: int) -> PublishedVersion | None:
     with unit_of_work(engine) as session:
-        return session.scalars(
-            select(ScheduleRun)
-            .where(
-                ScheduleRun.kind == repo.BLOCK_RUN,
-                ScheduleRun.academic_year == year,
-                ScheduleRun.block_number == block,
-                ScheduleRun.status == RunStatus.SUCCEEDED,
-            )
-            .order_by(ScheduleRun.id.desc())
-        ).first()
+        return published(session, scope_of(RunKind.BLOCK_SCHEDULE, year, block))
 
 
 def demo_block(engine: Engine, year: int, block: int, console: Console) -> None:
     limit = float(os.environ.get("RESIDENCY_DEMO_TIME_LIMIT", DEMO_TIME_LIMIT_S))
-    source = plan_source(engine, year, block, limit)
+    source = plan_source(engine, year, limit)
     console.print(f"\nBlock {block} rotations: {source}")
-    previous = last_success(engine, year, block)
+    previous = published_block(engine, year, block)
     if previous is None:
-        result = generate_block(GenerateRequest(year, block, time_limit_s=limit), engine)
+        with unit_of_work(engine) as session:
+            run_id = claim_block(session, GenerateRequest(year, block, time_limit_s=limit))
+        result: GenerateResult = execute_run(run_id, engine).result
         print_summary(result, year, block, console)
         if result.run_status != RunStatus.SUCCEEDED:
             raise ResidencyError(f"the demo could not generate Block {block}: see above")
+        with unit_of_work(engine) as session:
+            publish(session, run_id)
+        console.print(f"Published run {run_id} as Block {block}.")
     else:
-        console.print(f"Block {block} already has a schedule (run {previous.id}); kept as it is.")
+        console.print(
+            f"Block {block} already has a published schedule (run {previous.run_id}); "
+            "kept as it is."
+        )
     with unit_of_work(engine) as session:
-        context = build_block_problem(session, year, block)
-        checked = check_stored_block(session, context)
+        data = build_block_problem(session, year, block)
+        checked = check_stored_block(session, data)
     console.print(compliance_table(checked, block))
 
 

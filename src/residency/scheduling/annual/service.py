@@ -1,25 +1,23 @@
-"""Planning the year (Level 1): the program from the database, solved, saved as one run.
-
-The solve happens between two short transactions: reading the program and saving the plan.
-The save replaces only the year's solver-made entries; entries people made (locked, manual,
-imported) stay. A crash before the save commits leaves the previous plan as it was."""
+"""Planning the year (Level 1), as steps that never open a transaction themselves: claim
+(validates, records a queued run), build (the program from the database, as a pure
+AnnualProblem), solve (pure), save (the run's draft plan). `runs.execute.execute_run` drives
+them. The draft holds the solver's entries; entries people made (locked, manual, imported)
+belong to every version and stay. Nobody's plan changes until the run is published."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from residency.calendar.academic_year import year_end, year_start
-from residency.db import unit_of_work
+from residency.calendar.service import academic_year_row
 from residency.errors import InputError, RefusedError
 from residency.people.repository import person_ids_by_key
 from residency.program.export import export_program
 from residency.rotations.repository import rotation_ids_by_abbreviation
-from residency.scheduling.annual_problem import annual_problem
+from residency.scheduling.annual.problem import annual_problem
 from residency.scheduling.engine.annual import (
     AnnualProblem,
     AnnualSolution,
@@ -31,11 +29,15 @@ from residency.scheduling.engine.results import SolveMode, SolveParams
 from residency.scheduling.models import (
     AssignmentSource,
     RotationPlanEntry,
+    RunKind,
     RunStatus,
     ScheduleRun,
 )
-
-ANNUAL_PLAN = "annual_plan"
+from residency.scheduling.preflight import fingerprint, preflight
+from residency.scheduling.repository import PUBLISHED
+from residency.scheduling.runs.lifecycle import new_run
+from residency.scheduling.runs.outcome import Outcome
+from residency.scheduling.runs.versions import published, scope_of
 
 
 @dataclass(frozen=True)
@@ -49,36 +51,77 @@ class AnnualPlanResult:
     changes: list[str] | None = None  # repair mode: every half-block that moved
 
 
-def plan_and_save(engine: Engine, academic_year: int, params: SolveParams) -> AnnualPlanResult:
-    """Read, solve, save: the solve runs outside any transaction (it can take a minute).
-    In repair mode the year's saved solver plan is the published plan to change as little as
-    possible (`PlanMinimalChange`), and the result lists every half-block that moved."""
-    with unit_of_work(engine) as session:
-        problem = load_annual_problem(session, academic_year)
-        if params.mode == SolveMode.REPAIR:
-            previous = published_plan(session, academic_year)
-            if not previous:
-                raise RefusedError(
-                    f"--minimal-change: academic year {academic_year} has no saved plan to "
-                    f"repair; run `residency plan year --academic-year {academic_year}` first"
-                )
-            problem = replace(problem, previous=previous)
-    started_at = datetime.now(UTC)
-    solution = solve_annual(problem, params)
-    with unit_of_work(engine) as session:
-        result = save_annual_plan(session, problem, solution, params, started_at)
+def claim_annual(session: Session, academic_year: int, params: SolveParams) -> int:
+    preflight("annual")
+    load_annual_problem(session, academic_year)  # validates the year and the curriculum
+    repair = params.mode == SolveMode.REPAIR
+    if repair and published(session, scope_of(RunKind.ANNUAL_PLAN, academic_year, None)) is None:
+        raise RefusedError(
+            f"--minimal-change: academic year {academic_year} has no published plan to "
+            f"repair; run `residency plan year --academic-year {academic_year} --publish` first"
+        )
+    year = academic_year_row(session, academic_year)
+    run = new_run(
+        session,
+        RunKind.ANNUAL_PLAN,
+        academic_year,
+        None,
+        (year.start_date, year.end_date),
+        {
+            "time_limit_s": params.time_limit_s,
+            "workers": params.workers,
+            "seed": params.seed,
+            "minimal_change": repair,
+        },
+        fingerprint("annual"),
+    )
+    return run.id
+
+
+def params_of(run: ScheduleRun) -> SolveParams:
+    p = run.parameters
+    mode = SolveMode.REPAIR if p.get("minimal_change") else SolveMode.OPTIMIZE
+    return SolveParams(float(p["time_limit_s"]), int(p["workers"]), int(p["seed"]), mode)
+
+
+def build(session: Session, run: ScheduleRun) -> AnnualProblem:
+    problem = load_annual_problem(session, run.academic_year)
+    if params_of(run).mode == SolveMode.REPAIR:
+        previous = published_plan(session, run.academic_year)
+        if not previous:
+            raise RefusedError(
+                f"--minimal-change: academic year {run.academic_year} has no saved plan to "
+                f"repair; run `residency plan year --academic-year {run.academic_year}` first"
+            )
+        problem = replace(problem, previous=previous)
+    return problem
+
+
+def solve_plan(problem: AnnualProblem, run: ScheduleRun) -> AnnualSolution:
+    return solve_annual(problem, params_of(run))
+
+
+def save_plan(
+    session: Session, run: ScheduleRun, problem: AnnualProblem, solution: AnnualSolution
+) -> Outcome:
+    result = save_annual_plan(session, run.id, problem, solution)
     if problem.previous and solution.has_plan:
         result = replace(result, changes=plan_changes(problem.previous, solution.entries))
-    return result
+    status = _run_status(solution)
+    metrics = _metrics(solution) | {"has_schedule": solution.has_plan}
+    if result.changes is not None:
+        metrics["changes"] = result.changes
+    return Outcome(run.id, status, _run_message(solution, params_of(run)), metrics, result)
 
 
 def published_plan(session: Session, academic_year: int) -> tuple[PlanEntry, ...]:
-    """The year's saved solver-made entries (people-made ones are locks, not a published plan)."""
+    """The published plan's solver-made entries (people-made ones are locks, not a plan)."""
     rows = session.scalars(
         select(RotationPlanEntry)
         .where(
             RotationPlanEntry.academic_year == academic_year,
             RotationPlanEntry.source == AssignmentSource.SOLVER,
+            PUBLISHED.holds(RotationPlanEntry.schedule_run_id),
         )
         .options(selectinload(RotationPlanEntry.person), selectinload(RotationPlanEntry.rotation))
     )
@@ -118,38 +161,14 @@ def load_annual_problem(session: Session, academic_year: int) -> AnnualProblem:
 
 
 def save_annual_plan(
-    session: Session,
-    problem: AnnualProblem,
-    solution: AnnualSolution,
-    params: SolveParams,
-    started_at: datetime,
+    session: Session, run_id: int, problem: AnnualProblem, solution: AnnualSolution
 ) -> AnnualPlanResult:
     year = problem.academic_year
-    start = year_start(year)
-    run = ScheduleRun(
-        kind=ANNUAL_PLAN,
-        academic_year=year,
-        block_number=None,
-        start_date=start,
-        end_date=year_end(start),
-        status=_run_status(solution),
-        parameters={
-            "time_limit_s": params.time_limit_s,
-            "workers": params.workers,
-            "seed": params.seed,
-        },
-        metrics=_metrics(solution),
-        started_at=started_at,
-        finished_at=datetime.now(UTC),
-        message=_run_message(solution, params),
-    )
-    session.add(run)
-    session.flush()
     if not solution.has_plan:
-        return AnnualPlanResult(run.id, year, solution)
+        return AnnualPlanResult(run_id, year, solution)
     kept = _people_made_entries(session, year)
-    saved = _replace_solver_entries(session, year, run.id, solution.entries, kept)
-    return AnnualPlanResult(run.id, year, solution, saved, len(kept), plan_grid(solution.entries))
+    saved = _write_draft_entries(session, year, run_id, solution.entries, kept)
+    return AnnualPlanResult(run_id, year, solution, saved, len(kept), plan_grid(solution.entries))
 
 
 def _run_status(solution: AnnualSolution) -> RunStatus:
@@ -201,24 +220,19 @@ def _people_made_entries(session: Session, year: int) -> set[tuple[int, int, int
         ).where(
             RotationPlanEntry.academic_year == year,
             RotationPlanEntry.source != AssignmentSource.SOLVER,
+            RotationPlanEntry.schedule_run_id.is_(None),
         )
     ).tuples()
     return set(rows)
 
 
-def _replace_solver_entries(
+def _write_draft_entries(
     session: Session,
     year: int,
     run_id: int,
     entries: Iterable[PlanEntry],
     kept: set[tuple[int, int, int]],
 ) -> int:
-    session.execute(
-        delete(RotationPlanEntry).where(
-            RotationPlanEntry.academic_year == year,
-            RotationPlanEntry.source == AssignmentSource.SOLVER,
-        )
-    )
     person_ids = person_ids_by_key(session)
     rotation_ids = rotation_ids_by_abbreviation(session)
     new_rows = [

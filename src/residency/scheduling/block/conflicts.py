@@ -1,40 +1,38 @@
-"""Checks of the schedule as SAVED (read back from the database, not the solver's answer):
-conflicts, coverage of required positions, and manual rows kept against a rule."""
+"""Checks of a schedule version as SAVED (read back from the database, not the solver's
+answer): conflicts, coverage of required positions, and manual rows kept against a rule."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from residency.scheduling import repository as repo
+from residency.scheduling.block.data import FMIT_ROW, AbsenceRef, BlockData
+from residency.scheduling.engine.constraints.base import Violation
 from residency.scheduling.engine.constraints.registry import REGISTRY
 from residency.scheduling.engine.constraints.staffing import running_slots
 from residency.scheduling.engine.items import fmit_week_starts
 from residency.scheduling.engine.results import Schedule
-from residency.scheduling.stored import FMIT_ROW
-
-if TYPE_CHECKING:
-    from residency.scheduling.problem_builder import BlockContext
+from residency.scheduling.repository import Version
 
 
-def conflicts(session: Session, context: BlockContext) -> list[dict[str, Any]]:
+def conflicts(session: Session, data: BlockData, version: Version) -> list[dict[str, Any]]:
     """Double bookings, work during a blocking absence, and ineligible rows, from the rows."""
-    start, end = context.block.start_date, context.block.end_date
-    levels = repo.resident_levels(session, context.academic_year)
     blocked = defaultdict(list)
-    for a in context.absences:
+    for a in data.absences:
         if a.blocks_scheduling:
-            blocked[a.person_id].append(a)
+            blocked[a.person_key].append(a)
     found: list[dict[str, Any]] = []
     timed: dict[str, list[tuple[datetime, datetime, str]]] = defaultdict(list)
-    for row in repo.assignments_between(session, start, end):
+    for row in repo.assignments_between(session, data.start, data.end, version):
         key, day, what = row.person.key, row.half_day.date, row.rotation.abbreviation
-        found += _during_absence(blocked[row.person_id], key, day, what)
-        pgy = levels.get(row.person_id)
+        found += _during_absence(blocked[key], key, day, what)
+        pgy = data.levels.get(key)
         if pgy is not None and row.rotation.eligible_pgy and pgy not in row.rotation.eligible_pgy:
             found.append(_conflict("ineligible", key, day, f"PGY-{pgy} on {what}"))
         if row.activity == FMIT_ROW:
@@ -42,13 +40,13 @@ def conflicts(session: Session, context: BlockContext) -> list[dict[str, Any]]:
         for shift in row.rotation.duty_pattern().shifts_on(day.weekday()):
             if shift.session == row.half_day.session:
                 timed[key].append((*shift.on(day), f"{what} {row.half_day.session}"))
-    for call in repo.calls_between(session, start, end):
+    for call in repo.calls_between(session, data.start, data.end, version):
         key = call.person.key
-        found += _during_absence(blocked[call.person_id], key, call.date, "call")
+        found += _during_absence(blocked[key], key, call.date, "call")
         timed[key].append((call.starts_at, call.ends_at, f"{call.call_type} call"))
-        service = context.service_for(call.call_type)
-        template = context.templates.get(service or "")
-        pgy = levels.get(call.person_id)
+        service = data.service_for(call.call_type)
+        template = data.templates.get(service or "")
+        pgy = data.levels.get(key)
         if template and pgy and template.eligible_pgy and pgy not in template.eligible_pgy:
             found.append(_conflict("ineligible", key, call.date, f"PGY-{pgy} on {service} call"))
     for key, items in timed.items():
@@ -60,11 +58,13 @@ def _conflict(kind: str, person: str, day: date, detail: str) -> dict[str, Any]:
     return {"type": kind, "person_id": person, "day": day.isoformat(), "detail": detail}
 
 
-def _during_absence(absences: list[Any], key: str, day: date, what: str) -> list[dict[str, Any]]:
+def _during_absence(
+    absences: list[AbsenceRef], key: str, day: date, what: str
+) -> list[dict[str, Any]]:
     return [
-        _conflict("during_absence", key, day, f"{what} during {a.absence_type}")
+        _conflict("during_absence", key, day, f"{what} during {a.kind}")
         for a in absences
-        if a.start_date <= day <= a.end_date
+        if a.start <= day <= a.end
     ]
 
 
@@ -108,42 +108,76 @@ def coverage(schedule: Schedule) -> dict[str, Any]:
     return {"coverage_pct": pct, "required": required, "filled": filled, "above_minimum": above}
 
 
-def hard_violations(schedule: Schedule, excused: Collection[str] = ()) -> list[str]:
-    """Every hard rule's own plain-Python check on the saved schedule, except findings about
-    people with a kept override (their exception is reported under `acgme_overrides`)."""
+def hard_violations(
+    schedule: Schedule, excused: Callable[[Violation], bool] = lambda _: False
+) -> list[str]:
+    """Every hard rule's own plain-Python check on the saved schedule, except findings a kept
+    override causes (that exception is reported under `acgme_overrides`)."""
     return [
         f"{v.constraint}: {v.person_id or ''} {v.day or ''} {v.detail}".replace("  ", " ")
         for rule in REGISTRY
         if rule.hard
         for v in rule.violations(schedule)
-        if v.person_id is None or v.person_id not in excused
+        if not excused(v)
     ]
 
 
-def acgme_overrides(context: BlockContext) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class Override:
+    """A kept row with a recorded reason: a coordinator's exception to a rule, for the hours
+    the row stands for."""
+
+    person_id: str
+    day: date
+    session: str
+    rotation: str
+    reason: str
+    locked: bool
+    starts: datetime
+    ends: datetime
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "person_id": self.person_id,
+            "day": self.day.isoformat(),
+            "session": self.session,
+            "rotation": self.rotation,
+            "reason": self.reason,
+            "locked": self.locked,
+        }
+
+
+def acgme_overrides(data: BlockData) -> list[Override]:
     """Manual rows kept with a recorded reason (a coordinator's override of a rule)."""
-    found = [
-        {
-            "person_id": row.person.key,
-            "day": row.half_day.date.isoformat(),
-            "session": str(row.half_day.session),
-            "rotation": row.rotation.abbreviation,
-            "reason": row.override_reason,
-            "locked": row.locked,
-        }
-        for row in context.kept_assignments
-        if row.override_reason
-    ]
+    found = []
+    for row in data.kept_slots:
+        if row.override_reason:
+            template = data.templates[row.rotation]
+            starts, ends = row.duty_window(template.pattern)
+            found.append(
+                Override(
+                    row.person_key,
+                    row.day,
+                    str(row.session),
+                    row.rotation,
+                    row.override_reason,
+                    row.locked,
+                    starts,
+                    ends,
+                )
+            )
     found += [
-        {
-            "person_id": call.person.key,
-            "day": call.date.isoformat(),
-            "session": "night",
-            "rotation": f"{call.call_type} call",
-            "reason": call.override_reason,
-            "locked": call.locked,
-        }
-        for call in context.kept_calls
+        Override(
+            call.person_key,
+            call.day,
+            "night",
+            f"{call.call_type} call",
+            call.override_reason,
+            call.locked,
+            call.starts_at,
+            call.ends_at,
+        )
+        for call in data.kept_calls
         if call.override_reason
     ]
     return found

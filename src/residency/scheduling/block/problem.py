@@ -7,28 +7,44 @@ Mapping (documented in docs/scheduling.md):
 - activities: rotation templates, by `ActivityType` (`ACTIVITY_KINDS`); `call` templates become
   call services; `leave` and `off` templates schedule nothing;
 - faculty with their role; FMIT attendings are the roles the policy names;
-- absences, locked and manual rows (kept, so given as locks), the 7 days of stored duty before
-  the block (boundary context) and the program policy from `app_settings.policy`.
+- absences, locked and manual rows of the published version (kept, so given as locks), the 7
+  days of published duty before the block (boundary context) and the program policy from
+  `app_settings.policy`.
+
+The result is plain data (`BlockData`): nothing in it is bound to the session that read it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from residency.absences.models import Absence as AbsenceRow
+from residency.absences.models import counts_as_leave
 from residency.calendar.models import Block
 from residency.calendar.service import block_row
-from residency.compliance.service import counts_as_leave, duty_periods_between
 from residency.errors import RefusedError
 from residency.people.models import FacultyRole as DbRole
 from residency.people.models import Person
 from residency.rotations.duty_pattern import DutyKind
 from residency.rotations.models import ActivityType, RotationTemplate
 from residency.scheduling import repository as repo
+from residency.scheduling.block.data import (
+    FMIT_ROW,
+    AbsenceRef,
+    BlockData,
+    KeptCall,
+    KeptSlot,
+    PersonRef,
+    TemplateRef,
+)
+from residency.scheduling.block.duty import duty_periods_between
+from residency.scheduling.block.policy import BlockSettings, engine_policy
+from residency.scheduling.block.rows import previous_schedule
+from residency.scheduling.engine.items import fmit_week_start
 from residency.scheduling.engine.problem import (
     FMIT_ACTIVITY,
     Absence,
@@ -42,15 +58,14 @@ from residency.scheduling.engine.problem import (
     Problem,
     Resident,
 )
-from residency.scheduling.models import Assignment, CallAssignment, CallType
+from residency.scheduling.models import Assignment, RunKind
 from residency.scheduling.planned_leave import (
     PLANNED_LEAVE,
     PlannedLeave,
     middle_day,
     planned_leave_between,
 )
-from residency.scheduling.policy import BlockSettings, engine_policy
-from residency.scheduling.stored import FMIT_ROW, previous_schedule
+from residency.scheduling.runs.versions import current_base, scope_of
 
 ACTIVITY_KINDS = {
     ActivityType.INPATIENT: ActivityKind.INPATIENT,
@@ -69,43 +84,25 @@ FACULTY_ROLES = {
     DbRole.SPORTS_MEDICINE: FacultyRole.CORE,  # clinic limit of core faculty
     DbRole.CORE: FacultyRole.CORE,
 }
-CALL_TYPES = {DutyKind.IN_HOUSE_CALL: CallType.IN_HOUSE, DutyKind.HOME_CALL: CallType.HOME}
 BOUNDARY_DAYS = 7
 
 
-@dataclass
-class BlockContext:
-    """A block's problem with what the service needs to save and explain it."""
-
-    academic_year: int
-    block: Block
-    problem: Problem
-    settings: BlockSettings
-    templates: dict[str, RotationTemplate]
-    people: dict[str, Person]
-    absences: list[AbsenceRow]
-    kept_assignments: list[Assignment] = field(default_factory=list)
-    kept_calls: list[CallAssignment] = field(default_factory=list)
-
-    def call_type(self, service_id: str) -> CallType:
-        kinds = {s.kind for s in self.templates[service_id].duty_pattern().shifts}
-        return CALL_TYPES.get(next(iter(kinds), DutyKind.IN_HOUSE_CALL), CallType.IN_HOUSE)
-
-    def service_for(self, call_type: CallType) -> str | None:
-        services = [s.id for s in self.problem.call_services if self.call_type(s.id) == call_type]
-        return services[0] if services else None
-
-
-def build_block_problem(
-    session: Session, academic_year: int, number: int, repair: bool = False
-) -> BlockContext:
-    block = block_row(session, academic_year, number)
+def require_plan(session: Session, academic_year: int, number: int) -> list[Any]:
+    """The block's entries of the published plan; refused when there are none."""
     entries = repo.plan_entries(session, academic_year, number)
     if not entries:
         raise RefusedError(
             f"block {number} of academic year {academic_year} has no rotation plan; run "
-            f"`residency plan year --academic-year {academic_year}` first"
+            f"`residency plan year --academic-year {academic_year} --publish` first"
         )
+    return entries
+
+
+def build_block_problem(
+    session: Session, academic_year: int, number: int, repair: bool = False
+) -> BlockData:
+    block = block_row(session, academic_year, number)
+    entries = require_plan(session, academic_year, number)
     settings = BlockSettings.from_policy(repo.policy(session))
     templates = {t.abbreviation: t for t in repo.templates(session)}
     levels = repo.resident_levels(session, academic_year)
@@ -140,12 +137,74 @@ def build_block_problem(
         boundary=_boundary(session, block, academic_year, people),
         policy=engine_policy(settings),
     )
-    context = BlockContext(
-        academic_year, block, problem, settings, templates, people, absences, kept_rows, kept_calls
+    data = BlockData(
+        academic_year=academic_year,
+        number=number,
+        start=start,
+        end=end,
+        base=current_base(session, scope_of(RunKind.BLOCK_SCHEDULE, academic_year, number)),
+        problem=problem,
+        settings=settings,
+        levels={residents_by_id[i].key: pgy for i, pgy in levels.items() if i in residents_by_id},
+        people={k: PersonRef(p.id, p.key, p.name) for k, p in people.items()},
+        templates={k: _template_ref(t) for k, t in templates.items()},
+        absences=tuple(_absence_ref(a) for a in absences),
+        kept_slots=tuple(_kept_slot(row) for row in kept_rows),
+        kept_calls=tuple(_kept_call(call) for call in kept_calls),
     )
-    previous = previous_schedule(session, context) if repair else None
-    context.problem = replace(problem, locks=_locks(context), previous=previous)
-    return context
+    previous = previous_schedule(session, data) if repair else None
+    return replace(data, problem=replace(problem, locks=_locks(data), previous=previous))
+
+
+def _template_ref(template: RotationTemplate) -> TemplateRef:
+    return TemplateRef(
+        template.id,
+        template.abbreviation,
+        template.name,
+        frozenset(template.eligible_pgy),
+        template.duty_pattern(),
+    )
+
+
+def _absence_ref(row: AbsenceRow) -> AbsenceRef:
+    return AbsenceRef(
+        row.person.key,
+        row.start_date,
+        row.end_date,
+        row.absence_type.value,
+        row.blocks_scheduling,
+        row.note or "",
+    )
+
+
+def _kept_slot(row: Any) -> KeptSlot:
+    return KeptSlot(
+        row.person.key,
+        row.half_day.date,
+        row.half_day.session,
+        row.rotation.abbreviation,
+        row.activity,
+        row.role,
+        row.source,
+        row.locked,
+        row.override_reason,
+        in_version=row.schedule_run_id is not None,
+    )
+
+
+def _kept_call(call: Any) -> KeptCall:
+    return KeptCall(
+        call.person.key,
+        call.date,
+        call.call_type,
+        call.starts_at,
+        call.ends_at,
+        call.role,
+        call.source,
+        call.locked,
+        call.override_reason,
+        in_version=call.schedule_run_id is not None,
+    )
 
 
 def _residents(
@@ -268,35 +327,31 @@ def _planned_leave(leave: PlannedLeave) -> Absence:
 def _boundary(
     session: Session, block: Block, academic_year: int, people: dict[str, Person]
 ) -> tuple[Any, ...]:
-    """Stored duty of the 7 days before the block (rest and consecutive-night rules)."""
+    """Published duty of the 7 days before the block (rest and consecutive-night rules)."""
     year = academic_year if block.number > 1 else academic_year - 1
     first = block.start_date - timedelta(days=BOUNDARY_DAYS)
     periods = duty_periods_between(session, first, block.start_date - timedelta(days=1), year)
     return tuple(p for p in periods if p.person_id in people)
 
 
-def _locks(context: BlockContext) -> tuple[Lock, ...]:
+def _locks(data: BlockData) -> tuple[Lock, ...]:
     """Kept rows (locked, or made by hand) are fixed for the solver; one kept with an override
     reason is an exception no rule rejects (see `Lock`)."""
     locks: dict[tuple[str, date, str, object], Lock] = {}
-    activities = {a.id for a in context.problem.activities}
-    for row in context.kept_assignments:
-        day, key = row.half_day.date, row.person.key
+    activities = {a.id for a in data.problem.activities}
+    for row in data.kept_slots:
         if row.activity == FMIT_ROW:
-            week = day - timedelta(days=(day.weekday() - 4) % 7)  # FMIT weeks start on Friday
             locks.setdefault(
-                (key, week, FMIT_ACTIVITY, None),
-                Lock(key, day, FMIT_ACTIVITY, override_reason=row.override_reason),
+                (row.person_key, fmit_week_start(row.day), FMIT_ACTIVITY, None),
+                Lock(row.person_key, row.day, FMIT_ACTIVITY, override_reason=row.override_reason),
             )
-        elif row.rotation.abbreviation in activities:
-            lock = Lock(
-                key, day, row.rotation.abbreviation, row.half_day.session, row.override_reason
-            )
-            locks[(key, day, lock.activity_id, lock.session)] = lock
-    for call in context.kept_calls:
-        service = context.service_for(call.call_type)
+        elif row.rotation in activities:
+            lock = Lock(row.person_key, row.day, row.rotation, row.session, row.override_reason)
+            locks[(row.person_key, row.day, lock.activity_id, lock.session)] = lock
+    for call in data.kept_calls:
+        service = data.service_for(call.call_type)
         if service is not None:
-            locks[(call.person.key, call.date, service, None)] = Lock(
-                call.person.key, call.date, service, override_reason=call.override_reason
+            locks[(call.person_key, call.day, service, None)] = Lock(
+                call.person_key, call.day, service, override_reason=call.override_reason
             )
     return tuple(locks.values())

@@ -9,14 +9,16 @@ from rich.console import Console
 from rich.table import Table
 
 from residency.console import console
-from residency.db import get_engine
-from residency.scheduling.annual_service import (
+from residency.db import unit_of_work
+from residency.scheduling.annual.service import (
     AnnualPlanResult,
+    claim_annual,
     no_plan_in_time,
     optimality,
-    plan_and_save,
 )
 from residency.scheduling.engine.results import SolveMode, SolveParams
+from residency.scheduling.runs.cli import publish_hint, publish_run
+from residency.scheduling.runs.execute import execute_run
 
 app = typer.Typer(help="Plan the year: one rotation per resident per block.", no_args_is_help=True)
 
@@ -33,18 +35,34 @@ def plan_year(
         help="Repair the saved plan after a change (a new absence, a lock), moving as few "
         "half-blocks as possible, and list every move.",
     ),
+    publish: bool = typer.Option(
+        False, "--publish", help="Publish the new plan at once (else it stays a draft)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
-    """Solve the year's rotation plan and save it (people-made entries are kept)."""
+    """Solve the year's rotation plan as a draft (people-made entries are kept)."""
     mode = SolveMode.REPAIR if minimal_change else SolveMode.OPTIMIZE
     params = SolveParams(time_limit_s=time_limit, workers=workers, seed=seed, mode=mode)
-    result = plan_and_save(get_engine(), academic_year, params)
+    result = plan_year_run(academic_year, params)
+    has_plan = result.solution.has_plan
+    assert result.run_id is not None
+    published = has_plan and publish and publish_run(result.run_id)
     if as_json:
-        print(json.dumps(result_json(result), indent=2))
+        print(json.dumps(result_json(result) | {"published": published}, indent=2))
     else:
         print_result(result, time_limit)
-    if not result.solution.has_plan:
+        if has_plan:
+            console.print(publish_hint(result.run_id, published), markup=False)
+    if not has_plan:
         raise typer.Exit(1)
+
+
+def plan_year_run(academic_year: int, params: SolveParams) -> AnnualPlanResult:
+    """Claim (committed), then execute the run: what every door does to plan a year."""
+    with unit_of_work() as session:
+        run_id = claim_annual(session, academic_year, params)
+    result: AnnualPlanResult = execute_run(run_id).result
+    return result
 
 
 def result_json(result: AnnualPlanResult) -> dict[str, object]:

@@ -1,4 +1,5 @@
-"""The stored schedule as duty periods, for the independent checker (ARCHITECTURE principle 3).
+"""A stored schedule version as duty periods, for the independent checker (ARCHITECTURE
+principle 3). Scheduling feeds the checker; the checker knows nothing of scheduling.
 
 Re-derived from the database rows (assignments through each rotation template's duty pattern,
 call assignments with their actual times, leave from absences and from leave rotations in
@@ -12,16 +13,16 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from residency.absences.models import Absence, AbsenceType
+from residency.absences.models import Absence, counts_as_leave
 from residency.calendar.academic_year import days as calendar_days
 from residency.calendar.service import block_row
 from residency.compliance.duty import LeaveDay, ScheduledActivity, ScheduledCall, duty_periods
 from residency.compliance.rules.base import DutyPeriod
-from residency.compliance.validator import CheckOptions, CheckResult, check_duty
 from residency.rotations.duty_pattern import DutyKind, DutyPattern
 from residency.scheduling import repository as repo
 from residency.scheduling.models import CallType
 from residency.scheduling.planned_leave import planned_leave_between
+from residency.scheduling.repository import PUBLISHED, Version
 
 CALL_KINDS = {
     CallType.IN_HOUSE: DutyKind.IN_HOUSE_CALL,
@@ -31,24 +32,19 @@ CALL_KINDS = {
 }
 
 
-def counts_as_leave(absence: Absence) -> bool:
-    """Leave leaves the ACGME averages (ACGME.md); a conference is education, not leave, and a
-    non-blocking absence is worked around, so neither is removed from the denominator."""
-    return absence.blocks_scheduling and absence.absence_type != AbsenceType.CONFERENCE
-
-
 def days_of(absence: Absence, start: date, end: date) -> list[date]:
     return list(calendar_days(max(absence.start_date, start), min(absence.end_date, end)))
 
 
 def duty_periods_between(
-    session: Session, start: date, end: date, academic_year: int
+    session: Session, start: date, end: date, academic_year: int, version: Version = PUBLISHED
 ) -> list[DutyPeriod]:
-    """Residents' duty stored for the days start..end (inclusive); PGY of the academic year."""
+    """Residents' duty stored for the days start..end (inclusive) in one version of the
+    schedule (the published one unless told); PGY of the academic year."""
     levels = repo.resident_levels(session, academic_year)
     patterns: dict[int, DutyPattern] = {}
     activities = []
-    for row in repo.assignments_between(session, start, end):
+    for row in repo.assignments_between(session, start, end, version):
         if row.person_id not in levels:
             continue
         if row.rotation_id not in patterns:
@@ -71,7 +67,7 @@ def duty_periods_between(
             c.ends_at,
             CALL_KINDS[c.call_type],
         )
-        for c in repo.calls_between(session, start, end)
+        for c in repo.calls_between(session, start, end, version)
         if c.person_id in levels
     ]
     leave = {
@@ -89,11 +85,8 @@ def duty_periods_between(
     return duty_periods(activities, calls, sorted(leave, key=lambda d: (d.person_id, d.day)))
 
 
-def duty_periods_for_block(session: Session, academic_year: int, block: int) -> list[DutyPeriod]:
+def duty_periods_for_block(
+    session: Session, academic_year: int, block: int, version: Version = PUBLISHED
+) -> list[DutyPeriod]:
     row = block_row(session, academic_year, block)
-    return duty_periods_between(session, row.start_date, row.end_date, academic_year)
-
-
-def check_block(session: Session, academic_year: int, block: int) -> CheckResult:
-    """The checker's verdict on the schedule stored for a block (block averaging)."""
-    return check_duty(duty_periods_for_block(session, academic_year, block), CheckOptions())
+    return duty_periods_between(session, row.start_date, row.end_date, academic_year, version)

@@ -1,0 +1,94 @@
+"""The verdict on a version of a block as saved: row counts, conflicts, coverage, manual
+overrides, the independent ACGME checker's findings (re-derived from the rows) and every hard
+rule's own check.
+
+Anything that breaks a hard rule and is not caused by a manual override with a recorded
+reason is `broken`: the run that wrote it fails and its transaction is rolled back. An
+override excuses only the findings whose duty period or rule window holds the overridden row;
+anything else about the same person still counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from residency.calendar.service import academic_calendar
+from residency.compliance.report import to_json
+from residency.compliance.rules.base import Finding
+from residency.compliance.validator import CheckOptions, CheckResult, check_duty
+from residency.scheduling import repository as repo
+from residency.scheduling.block import conflicts as checks
+from residency.scheduling.block.conflicts import Override
+from residency.scheduling.block.data import BlockData
+from residency.scheduling.block.duty import duty_periods_between
+from residency.scheduling.block.rows import stored_schedule
+from residency.scheduling.engine.constraints.base import Violation
+from residency.scheduling.repository import PUBLISHED, Version
+
+
+@dataclass
+class SavedReport:
+    assignments: int
+    call_assignments: int
+    coverage: dict[str, Any]
+    conflicts: list[dict[str, Any]]
+    overrides: list[dict[str, Any]]
+    compliance: dict[str, Any]
+    checker: CheckResult
+    broken: list[str] = field(default_factory=list)
+
+
+def check_stored_block(
+    session: Session, data: BlockData, version: Version = PUBLISHED
+) -> CheckResult:
+    periods = duty_periods_between(session, data.start, data.end, data.academic_year, version)
+    return check_duty(periods, CheckOptions(calendar=academic_calendar(session)))
+
+
+def check_saved(session: Session, data: BlockData, version: Version) -> SavedReport:
+    schedule = stored_schedule(session, data, version)
+    checker = check_stored_block(session, data, version)
+    overrides = checks.acgme_overrides(data)
+    conflicts = checks.conflicts(session, data, version)
+    report = SavedReport(
+        assignments=len(repo.assignments_between(session, data.start, data.end, version)),
+        call_assignments=len(repo.calls_between(session, data.start, data.end, version)),
+        coverage=checks.coverage(schedule),
+        conflicts=conflicts,
+        overrides=[o.as_json() for o in overrides],
+        compliance=to_json(checker),
+        checker=checker,
+    )
+    excused_days = {(o.person_id, o.day.isoformat()) for o in overrides}
+    report.broken += [
+        f"{c['type']} {c['person_id']} {c['day']}: {c['detail']}"
+        for c in conflicts
+        if (c["person_id"], c["day"]) not in excused_days
+    ]
+    report.broken += [
+        f"{f.rule} {f.person_id} {f.period_start:%Y-%m-%d}: {f.value:g} (limit {f.limit:g})"
+        for f in checker.violations
+        if not any(_causes_finding(o, f) for o in overrides)
+    ]
+    report.broken += checks.hard_violations(
+        schedule, lambda v: any(_causes_violation(o, v) for o in overrides)
+    )
+    return report
+
+
+def _causes_finding(override: Override, finding: Finding) -> bool:
+    """The finding's period (a duty run, a gap, an averaging window) holds the row's hours."""
+    return (
+        finding.person_id == override.person_id
+        and override.starts < finding.period_end
+        and finding.period_start < override.ends
+    )
+
+
+def _causes_violation(override: Override, violation: Violation) -> bool:
+    if violation.person_id != override.person_id or violation.day is None:
+        return False
+    last = violation.last_day or violation.day
+    return override.starts.date() <= last and violation.day <= override.ends.date()

@@ -1,0 +1,192 @@
+"""`residency runs list|show|diff|publish`: the runs, their draft versions, and publishing."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from typing import Any
+
+import typer
+from rich.table import Table
+from sqlalchemy import select
+
+from residency.console import console
+from residency.db import unit_of_work
+from residency.errors import InputError
+from residency.scheduling import repository as repo
+from residency.scheduling.models import PublishedVersion, RunKind, ScheduleRun
+from residency.scheduling.runs.diff import diff_run
+from residency.scheduling.runs.versions import describe_run, describe_scope, get_run, publish
+
+app = typer.Typer(help="Schedule runs: list, inspect, compare and publish.", no_args_is_help=True)
+
+
+class KindChoice(StrEnum):
+    block = "block"
+    annual = "annual"
+
+
+KINDS = {KindChoice.block: RunKind.BLOCK_SCHEDULE, KindChoice.annual: RunKind.ANNUAL_PLAN}
+
+
+def publish_run(run_id: int, force: bool = False) -> bool:
+    with unit_of_work() as session:
+        publish(session, run_id, force=force)
+    return True
+
+
+def publish_hint(run_id: int, published: bool) -> str:
+    if published:
+        return f"Published run {run_id}: it is now the schedule everyone sees."
+    return f"Saved as a draft (run {run_id}); publish it with `residency runs publish {run_id}`."
+
+
+def run_json(run: ScheduleRun, published_ids: set[int]) -> dict[str, Any]:
+    return {
+        "id": run.id,
+        "kind": run.kind,
+        "academic_year": run.academic_year,
+        "block_number": run.block_number,
+        "status": run.status.value,
+        "published": run.id in published_ids,
+        "base_run_id": run.base_run_id,
+        "started_at": repo.aware(run.started_at).isoformat(),
+        "finished_at": repo.aware(run.finished_at).isoformat() if run.finished_at else None,
+        "heartbeat_at": repo.aware(run.heartbeat_at).isoformat() if run.heartbeat_at else None,
+        "parameters": run.parameters,
+        "message": run.message,
+    }
+
+
+@app.command("list")
+def list_runs(
+    kind: KindChoice | None = typer.Option(None, help="Only block or annual runs."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Every run, newest first, with its status and whether it is published."""
+    with unit_of_work() as session:
+        query = select(ScheduleRun).order_by(ScheduleRun.id.desc())
+        if kind is not None:
+            query = query.where(ScheduleRun.kind == KINDS[kind])
+        runs = list(session.scalars(query))
+        published_ids = set(session.scalars(select(PublishedVersion.run_id)))
+        found = [run_json(r, published_ids) | _brief(r) for r in runs]
+    if as_json:
+        sys.stdout.write(json.dumps(found, indent=2) + "\n")
+        return
+    table = Table(title=f"{len(found)} runs", show_edge=False)
+    for column in ("run", "scope", "status", "published", "started (UTC)", "result"):
+        table.add_column(column)
+    for r in found:
+        scope = describe_scope(r["kind"], r["academic_year"], r["block_number"])
+        table.add_row(
+            str(r["id"]),
+            scope,
+            r["status"],
+            "yes" if r["published"] else "",
+            r["started_at"][:16].replace("T", " "),
+            r["summary"],
+        )
+    console.print(table)
+
+
+def _brief(run: ScheduleRun) -> dict[str, Any]:
+    m = run.metrics or {}
+    if m.get("has_schedule"):
+        gap = m.get("gap")
+        summary = f"objective {m.get('objective')}" + (
+            f", gap {100 * gap:.1f} %" if gap is not None else ""
+        )
+    else:
+        summary = run.message[:60]
+    return {"summary": summary}
+
+
+@app.command("show")
+def show_run(
+    run_id: int = typer.Argument(..., metavar="RUN", help="Run id."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """One run: scope, status, parameters, and the result it recorded."""
+    with unit_of_work() as session:
+        run = get_run(session, run_id)
+        found = run_json(run, set(session.scalars(select(PublishedVersion.run_id)))) | {
+            "metrics": run.metrics
+        }
+    if as_json:
+        sys.stdout.write(json.dumps(found, indent=2, default=str) + "\n")
+        return
+    scope = describe_scope(found["kind"], found["academic_year"], found["block_number"])
+    console.print(
+        f"Run {run_id}: {scope}, {found['status']}"
+        + (" (published)" if found["published"] else " (draft)" if _has(found) else ""),
+        markup=False,
+    )
+    for key in ("started_at", "finished_at", "heartbeat_at", "base_run_id", "parameters"):
+        console.print(f"  {key}: {found[key]}", markup=False)
+    metrics = found["metrics"]
+    for key in ("solver_status", "objective", "best_bound", "gap", "wall_s", "penalties"):
+        if key in metrics:
+            console.print(f"  {key}: {metrics[key]}", markup=False)
+    if found["message"]:
+        console.print(f"  message: {found['message']}", markup=False)
+
+
+def _has(found: dict[str, Any]) -> bool:
+    return bool(found["metrics"].get("has_schedule"))
+
+
+@app.command("diff")
+def diff(
+    run_id: int = typer.Argument(..., metavar="RUN", help="Run id."),
+    against: str = typer.Option(
+        "published", help="'published' (default) or another run of the same block or year."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """What publishing the run would change: one line per change, counts per person."""
+    other = None if against == "published" else _run_id(against)
+    with unit_of_work() as session:
+        found = diff_run(session, run_id, other)
+    if as_json:
+        sys.stdout.write(json.dumps(found.as_json(), indent=2) + "\n")
+        return
+    console.print(
+        f"{found.new_label} against {found.old_label}: {len(found.changes)} changes", markup=False
+    )
+    for c in found.changes:
+        console.print(f"  {c.person} {c.when}: {c.old} -> {c.new}", markup=False)
+    for person, count in found.per_person().items():
+        console.print(f"  {person}: {count} change{'s' if count != 1 else ''}", markup=False)
+
+
+def _run_id(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise InputError(f"--against: {text!r} is neither 'published' nor a run id") from None
+
+
+@app.command("publish")
+def publish_command(
+    run_id: int = typer.Argument(..., metavar="RUN", help="Run id."),
+    yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
+    force: bool = typer.Option(
+        False, "--force", help="Publish even though the published version changed since."
+    ),
+) -> None:
+    """Make the run's version the published schedule of its block or year (kept history)."""
+    if not yes:
+        with unit_of_work() as session:
+            scope = describe_run(get_run(session, run_id))
+        typer.confirm(f"Publish run {run_id} as {scope}?", abort=True)
+    with unit_of_work() as session:
+        result = publish(session, run_id, force=force)
+        scope = describe_run(get_run(session, run_id))
+    replaced = f"run {result.previous_run_id}" if result.previous_run_id else "nothing"
+    console.print(
+        f"Published run {run_id} as {scope} (revision {result.revision}; it replaces "
+        f"{replaced}{', forced' if result.forced else ''}).",
+        markup=False,
+    )

@@ -1,0 +1,154 @@
+"""A run's life: queued when claimed, running while its process works (with a heartbeat),
+then succeeded, infeasible, failed or cancelled. Every function takes the caller's session and
+never commits; `Heartbeat` alone writes on its own, in short transactions of its own, because
+it beats while the solve runs with no transaction open.
+
+One run at a time per range: a claim is refused while a live run of the same kind overlaps
+its dates. A live run whose heartbeat stopped belongs to a process that died: it is marked
+failed by the next claim that meets it, instead of blocking the range forever."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, update
+from sqlalchemy.orm import Session
+
+from residency.errors import RefusedError
+from residency.scheduling import repository as repo
+from residency.scheduling.models import LIVE_STATUSES, RunKind, RunStatus, ScheduleRun
+from residency.scheduling.runs.versions import current_base, get_run, scope_of
+
+HEARTBEAT_EVERY_S = 5.0
+# A running run silent for this long has lost its process (many missed beats, not one).
+HEARTBEAT_TIMEOUT = timedelta(seconds=60)
+# A queued run waits for an executor; one never picked up in this time was lost with it.
+QUEUE_TIMEOUT = timedelta(minutes=30)
+
+
+def new_run(
+    session: Session,
+    kind: RunKind,
+    academic_year: int,
+    block_number: int | None,
+    span: tuple[date, date],
+    parameters: dict[str, Any],
+    fingerprint: str,
+) -> ScheduleRun:
+    """Record a queued run for the range, refusing while a live one overlaps it."""
+    start, end = span
+    refuse_if_live(session, kind, start, end)
+    base = current_base(session, scope_of(kind, academic_year, block_number))
+    moment = repo.now()
+    run = ScheduleRun(
+        kind=kind,
+        academic_year=academic_year,
+        block_number=block_number,
+        start_date=start,
+        end_date=end,
+        status=RunStatus.QUEUED,
+        parameters=parameters,
+        metrics={},
+        constraint_fingerprint=fingerprint,
+        started_at=moment,
+        heartbeat_at=moment,
+        base_run_id=base.run_id,
+        base_revision=base.revision,
+        message="",
+    )
+    session.add(run)
+    session.flush()
+    return run
+
+
+def refuse_if_live(
+    session: Session, kind: RunKind, start: date, end: date, before_id: int | None = None
+) -> None:
+    for run in repo.live_runs(session, kind, start, end):
+        if before_id is not None and run.id >= before_id:
+            continue
+        if is_abandoned(run):
+            end_run(session, run, RunStatus.FAILED, abandoned_message(run))
+        else:
+            raise RefusedError(running_message(run))
+
+
+def is_abandoned(run: ScheduleRun) -> bool:
+    last = repo.aware(run.heartbeat_at or run.started_at)
+    limit = HEARTBEAT_TIMEOUT if run.status == RunStatus.RUNNING else QUEUE_TIMEOUT
+    return last + limit < repo.now()
+
+
+def abandoned_message(run: ScheduleRun) -> str:
+    last = repo.aware(run.heartbeat_at or run.started_at)
+    return (
+        f"abandoned: {run.status.value} with no heartbeat since {last:%Y-%m-%d %H:%M:%S} UTC "
+        "(its process stopped)"
+    )
+
+
+def running_message(run: ScheduleRun) -> str:
+    what = f"block {run.block_number}" if run.block_number else f"the {run.academic_year} plan"
+    return (
+        f"schedule run {run.id} for {run.start_date}..{run.end_date} ({what}) is still "
+        f"{run.status.value} since {repo.aware(run.started_at):%Y-%m-%d %H:%M} UTC; wait for it "
+        "to finish before starting an overlapping run"
+    )
+
+
+def start_run(session: Session, run_id: int) -> ScheduleRun:
+    """queued -> running. Two claims committed at the same moment both pass `new_run`: the
+    lower id goes ahead and this one is refused (and ends failed)."""
+    run = get_run(session, run_id)
+    if run.status != RunStatus.QUEUED:
+        raise RefusedError(f"run {run.id} is {run.status.value}, not queued; it cannot start")
+    try:
+        refuse_if_live(session, RunKind(run.kind), run.start_date, run.end_date, before_id=run.id)
+    except RefusedError as exc:
+        end_run(session, run, RunStatus.FAILED, str(exc))
+        raise
+    run.status, run.heartbeat_at = RunStatus.RUNNING, repo.now()
+    session.flush()
+    return run
+
+
+def end_run(
+    session: Session,
+    run: ScheduleRun,
+    status: RunStatus,
+    message: str,
+    metrics: dict[str, Any] | None = None,
+) -> None:
+    if run.status not in LIVE_STATUSES:
+        return  # already ended (e.g. marked abandoned by another claim)
+    run.status, run.message, run.finished_at = status, message[:1000], repo.now()
+    if metrics is not None:
+        run.metrics = metrics
+    session.flush()
+
+
+@contextmanager
+def heartbeat(engine: Engine, run_id: int, every_s: float = HEARTBEAT_EVERY_S) -> Iterator[None]:
+    """Beat while the body runs (the solve, with no transaction open)."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(every_s):
+            with engine.begin() as connection:
+                connection.execute(
+                    update(ScheduleRun)
+                    .where(ScheduleRun.id == run_id, ScheduleRun.status == RunStatus.RUNNING)
+                    .values(heartbeat_at=repo.now())
+                )
+
+    thread = threading.Thread(target=beat, name=f"heartbeat-run-{run_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()

@@ -1,0 +1,167 @@
+"""Versions and publishing. A successful run's rows are a draft of its scope (the year's plan,
+or one block); publishing points the scope at that run in one transaction, keeps every earlier
+version, and any earlier version can be published again (a rollback).
+
+A draft remembers the published version it was built on (`base_run_id`, `base_revision`).
+Publishing it over a newer published version (someone published or rolled back since) would
+silently undo that change, so it needs `force`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from residency.errors import InputError, NotFoundError, RefusedError
+from residency.scheduling import repository as repo
+from residency.scheduling.models import (
+    LIVE_STATUSES,
+    Publication,
+    PublishedVersion,
+    RunKind,
+    RunStatus,
+    ScheduleRun,
+)
+from residency.scheduling.repository import PUBLISHED, Version
+
+PUBLISHABLE = (RunStatus.SUCCEEDED, RunStatus.CANCELLED)  # a cancelled run may keep a schedule
+
+
+def scope_of(kind: str, academic_year: int, block_number: int | None) -> str:
+    if kind == RunKind.ANNUAL_PLAN:
+        return f"{kind}/{academic_year}"
+    return f"{kind}/{academic_year}/{block_number}"
+
+
+def run_scope(run: ScheduleRun) -> str:
+    return scope_of(run.kind, run.academic_year, run.block_number)
+
+
+def describe_scope(kind: str, academic_year: int, block_number: int | None) -> str:
+    if kind == RunKind.ANNUAL_PLAN:
+        return f"the {academic_year} annual plan"
+    return f"block {block_number} of {academic_year}"
+
+
+def describe_run(run: ScheduleRun) -> str:
+    return describe_scope(run.kind, run.academic_year, run.block_number)
+
+
+@dataclass(frozen=True)
+class Base:
+    """What was published when a run was built: the run (None: nothing yet) and the revision."""
+
+    run_id: int | None = None
+    revision: int = 0
+
+
+def published(session: Session, scope: str) -> PublishedVersion | None:
+    return session.get(PublishedVersion, scope)
+
+
+def current_base(session: Session, scope: str) -> Base:
+    pointer = published(session, scope)
+    return Base() if pointer is None else Base(pointer.run_id, pointer.revision)
+
+
+def get_run(session: Session, run_id: int) -> ScheduleRun:
+    run = session.get(ScheduleRun, run_id)
+    if run is None:
+        raise NotFoundError(f"run: {run_id} is not a schedule run (see `residency runs list`)")
+    return run
+
+
+def version_of(
+    session: Session, run_id: int | None, kind: RunKind, academic_year: int, block: int | None
+) -> Version:
+    """The version a reader asked for: a run of exactly this scope, or (None) the published."""
+    if run_id is None:
+        return PUBLISHED
+    run = get_run(session, run_id)
+    wanted = scope_of(kind, academic_year, block)
+    if run_scope(run) != wanted:
+        raise InputError(
+            f"--run: run {run_id} is for {describe_run(run)}, not "
+            f"{describe_scope(kind, academic_year, block)}"
+        )
+    return Version(run_id)
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    run_id: int
+    scope: str
+    previous_run_id: int | None
+    revision: int
+    forced: bool
+
+
+def publish(session: Session, run_id: int, *, force: bool = False) -> PublishResult:
+    """Make the run's version the published one of its scope (in the caller's transaction)."""
+    run = get_run(session, run_id)
+    what = describe_run(run)
+    if run.status not in PUBLISHABLE or not run.metrics.get("has_schedule", False):
+        wait = " yet; wait for it to finish" if run.status in LIVE_STATUSES else ""
+        raise RefusedError(
+            f"run {run.id} is {run.status.value} and holds no schedule to publish{wait}"
+        )
+    scope = run_scope(run)
+    pointer = session.scalars(
+        select(PublishedVersion).where(PublishedVersion.scope == scope).with_for_update()
+    ).first()
+    if pointer is not None and pointer.run_id == run.id:
+        raise RefusedError(f"run {run.id} is already the published version of {what}")
+    now_base = Base() if pointer is None else Base(pointer.run_id, pointer.revision)
+    stale = now_base != Base(run.base_run_id, run.base_revision)
+    if stale and not force:
+        raise RefusedError(stale_message(run, now_base, what))
+    revision = now_base.revision + 1
+    when = repo.now()
+    if pointer is None:
+        pointer = PublishedVersion(
+            scope=scope,
+            kind=run.kind,
+            academic_year=run.academic_year,
+            block_number=run.block_number,
+            run_id=run.id,
+            revision=revision,
+            published_at=when,
+        )
+        session.add(pointer)
+    else:
+        pointer.run_id, pointer.revision, pointer.published_at = run.id, revision, when
+    session.add(
+        Publication(
+            scope=scope,
+            run_id=run.id,
+            previous_run_id=now_base.run_id,
+            revision=revision,
+            forced=stale,
+            published_at=when,
+        )
+    )
+    session.flush()
+    return PublishResult(run.id, scope, now_base.run_id, revision, stale)
+
+
+def stale_message(run: ScheduleRun, now: Base, what: str) -> str:
+    built_on = f"run {run.base_run_id}" if run.base_run_id else "nothing published"
+    rollback = (
+        " (publishing it would roll back to an older version)"
+        if now.run_id is not None and run.id < now.run_id
+        else ""
+    )
+    return (
+        f"the published version of {what} changed after run {run.id} was made (it was built on "
+        f"{built_on}; run {now.run_id} is published now){rollback}; add --force to publish it "
+        "anyway, or make a fresh repair with --minimal-change"
+    )
+
+
+def history(session: Session, scope: str) -> list[Publication]:
+    return list(
+        session.scalars(
+            select(Publication).where(Publication.scope == scope).order_by(Publication.id)
+        )
+    )
