@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import pytest
 
@@ -16,6 +18,7 @@ from residency.scheduling.engine.annual import verify as annual_verify
 from residency.scheduling.engine.annual.constraints.registry import ANNUAL_REGISTRY
 from residency.scheduling.engine.constraints.base import Activation
 from residency.scheduling.engine.constraints.registry import REGISTRY, by_name
+from residency.scheduling.engine.manifest import BindReport
 
 
 def test_both_registries_pass_the_preflight() -> None:
@@ -106,7 +109,7 @@ def test_deep_verify_passes_on_both_real_registries(
 
 
 def test_deep_verify_fails_naming_an_inert_constraint(
-    shared_micro_solves: None,
+    block_binds: Callable[[Any], BindReport[Any]],
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -117,10 +120,20 @@ def test_deep_verify_fails_naming_an_inert_constraint(
         def possible(self, problem):  # type: ignore[no-untyped-def]
             return None  # and rules nothing out before the model is built
 
-    with_inert = (Inert(), *(c for c in REGISTRY if c.name != "Availability"))
+    inert = Inert()
+    with_inert = (inert, *(c for c in REGISTRY if c.name != "Availability"))
     monkeypatch.setattr(preflight, "REGISTRY", with_inert)
+    # Only the inert rule is solved again; the others keep the session's answers.
+    monkeypatch.setattr(preflight, "check_block_binds", _solve_only(inert, block_binds))
     assert main(["constraints", "verify", "--deep", "--level", "block"]) == 1
     assert "FAIL block: inert: Availability (" in capsys.readouterr().out
+
+
+def _solve_only(rule: Any, others: Callable[[Any], BindReport[Any]]) -> Any:
+    def check(candidate: Any, rules: Sequence[Any]) -> BindReport[Any]:
+        return block_verify.check_binds(rule, rules) if candidate is rule else others(candidate)
+
+    return check
 
 
 def test_fingerprint_tells_the_levels_and_the_weights_apart(
