@@ -16,7 +16,10 @@ from residency.db import build_engine
 from residency.ops.backup import take_backup
 from residency.ops.backup_store import store_for
 from residency.ops.doctor import Check, Limits, run_checks
+from residency.scheduling import preflight
+from residency.scheduling.engine.annual.constraints.registry import ANNUAL_REGISTRY
 from residency.scheduling.engine.constraints.registry import REGISTRY
+from residency.scheduling.preflight import LEVELS
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -45,7 +48,8 @@ def test_a_healthy_setup_passes(healthy: str, capsys: pytest.CaptureFixture[str]
     lines = capsys.readouterr().out.splitlines()
     assert all(line.startswith(("OK", "SKIP", "WARN")) for line in lines), lines
     names = " ".join(lines)
-    for name in ("database reachable", "schema at head", "constraint registry complete",
+    for name in ("database reachable", "schema at head", "annual constraint registry complete",
+                 "block constraint registry complete",
                  "backup folder writable", "outside the database's storage", "newest backup",
                  "redis reachable", "free disk"):  # fmt: skip
         assert name in names
@@ -82,10 +86,31 @@ def test_a_schema_behind_the_code_fails(healthy: str) -> None:
     assert failure.name == "schema at head" and "0042" in failure.detail
 
 
-def test_an_incomplete_constraint_registry_fails(healthy: str) -> None:
-    failure = only_failure(checks_now(registry=REGISTRY[1:]))
-    assert failure.name == "constraint registry complete"
-    assert f"missing: {REGISTRY[0].name}" in failure.detail
+def test_both_constraint_registries_are_checked(healthy: str) -> None:
+    checks = checks_now()
+    assert checks["annual constraint registry complete"].detail.startswith("12 constraints")
+    assert checks["block constraint registry complete"].detail.startswith("33 constraints")
+    assert {checks[f"{lv} constraint registry complete"].status for lv in LEVELS} == {"ok"}
+
+
+def test_an_incomplete_block_registry_fails_naming_the_level(
+    healthy: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(preflight, "REGISTRY", REGISTRY[1:])
+    failure = only_failure(checks_now())
+    assert failure.name == "block constraint registry complete"
+    assert failure.detail == f"missing: {REGISTRY[0].name}"
+    assert "scheduling/engine/constraints/registry.py" in (failure.fix or "")
+
+
+def test_an_incomplete_annual_registry_fails_naming_the_level(
+    healthy: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(preflight, "ANNUAL_REGISTRY", (*ANNUAL_REGISTRY, ANNUAL_REGISTRY[0]))
+    failure = only_failure(checks_now())
+    assert failure.name == "annual constraint registry complete"
+    assert failure.detail == f"duplicated: {ANNUAL_REGISTRY[0].name}"
+    assert "scheduling/engine/annual/constraints/registry.py" in (failure.fix or "")
 
 
 def test_a_missing_backup_folder_fails(

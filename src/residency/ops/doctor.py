@@ -21,6 +21,7 @@ from residency.ops import migrations
 from residency.ops.backup import list_backups
 from residency.ops.backup_location import location_problem
 from residency.ops.backup_store import store_for
+from residency.scheduling.preflight import LEVELS, Level, registry_report
 
 DEFAULT_MAX_BACKUP_AGE = timedelta(hours=26)  # a daily backup, with slack for a slow night
 DEFAULT_MIN_FREE_BYTES = 1 << 30
@@ -50,7 +51,6 @@ def run_checks(
     *,
     now: datetime | None = None,
     limits: Limits = Limits(),
-    registry: Sequence[Any] | None = None,
 ) -> list[Check]:
     backup_dir = Path(settings.backup_dir or "backups")
     database = _check_database(settings.database_url)
@@ -58,7 +58,7 @@ def run_checks(
     checks = [
         database[0],
         _check_schema(engine),
-        check_registry(registry),
+        *(check_registry(level) for level in LEVELS),
         *_check_backup_folder(backup_dir, engine),
         _check_newest_backup(backup_dir, now or datetime.now(UTC), limits.max_backup_age),
         _check_redis(settings.redis_url),
@@ -110,26 +110,12 @@ def _check_schema(engine: Engine | None) -> Check:
     return Check(name, "fail", migrations.mismatch_message(status).split(";")[0], fix)
 
 
-def check_registry(registry: Sequence[Any] | None = None) -> Check:
-    name = "constraint registry complete"
-    try:
-        from residency.scheduling.engine.constraints.registry import REGISTRY
-        from residency.scheduling.engine.verify import verify
-    except ImportError as exc:
-        return Check(name, "skip", f"the scheduling engine is not installed ({exc})")
-    chosen = REGISTRY if registry is None else registry
-    report = verify(chosen)
+def check_registry(level: Level) -> Check:
+    report = registry_report(level)
+    name = f"{level} constraint registry complete"
     if report.ok:
-        return Check(name, "ok", f"{len(chosen)} constraints, as expected")
-    problems = {
-        "missing": report.missing,
-        "duplicated": report.duplicated,
-        "unexpected": report.unexpected,
-        "wrong hard/soft": report.wrong_kind,
-    }
-    detail = "; ".join(f"{label}: {', '.join(names)}" for label, names in problems.items() if names)
-    fix = "list each expected constraint once in scheduling/engine/constraints/registry.py"
-    return Check(name, "fail", detail, fix)
+        return Check(name, "ok", report.detail)
+    return Check(name, "fail", report.detail, report.fix)
 
 
 def _check_backup_folder(folder: Path, engine: Engine | None) -> list[Check]:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import sys
 
+import click
 import typer
 from rich.table import Table
 
 from residency.console import console
-from residency.scheduling.engine.constraints.registry import REGISTRY
-from residency.scheduling.engine.verify import deep_verify, verify
+from residency.scheduling import preflight
 
 constraints_app = typer.Typer(
     help="The solver's constraint registry: list it, verify it (pre-flight).",
@@ -18,19 +18,38 @@ constraints_app = typer.Typer(
 )
 
 
+LEVEL_OPTION = typer.Option(
+    None,
+    "--level",
+    click_type=click.Choice(preflight.LEVELS),
+    help="Only the annual-plan rules or only the block rules (default: both).",
+)
+
+
+def _levels(level: str | None) -> tuple[preflight.Level, ...]:
+    return tuple(lv for lv in preflight.LEVELS if level in (None, lv))
+
+
 @constraints_app.command("list")
-def list_constraints(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
-    """Every registered constraint: name, hard or soft, weight, reason."""
-    described = [c.describe() for c in REGISTRY]
+def list_constraints(
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    level: str | None = LEVEL_OPTION,
+) -> None:
+    """Every registered constraint of both levels: level, name, hard or soft, weight, reason."""
+    described = [
+        {"level": lv, **c.describe()} for lv in _levels(level) for c in preflight.registry(lv)
+    ]
     if as_json:
         sys.stdout.write(json.dumps(described, indent=2) + "\n")
         return
-    table = Table(title=f"{len(described)} constraints", show_edge=False)
-    for column in ("name", "kind", "weight", "reason"):
+    counts = ", ".join(f"{sum(c['level'] == lv for c in described)} {lv}" for lv in _levels(level))
+    table = Table(title=f"{len(described)} constraints ({counts})", show_edge=False)
+    for column in ("level", "name", "kind", "weight", "reason"):
         table.add_column(column)
     for c in described:
         weight = "" if c["weight"] is None else str(c["weight"])
-        table.add_row(str(c["name"]), "hard" if c["hard"] else "soft", weight, str(c["reason"]))
+        kind = "hard" if c["hard"] else "soft"
+        table.add_row(str(c["level"]), str(c["name"]), kind, weight, str(c["reason"]))
     console.print(table)
 
 
@@ -39,29 +58,15 @@ def verify_constraints(
     deep: bool = typer.Option(
         False, "--deep", help="Also solve each rule's micro-problem: it must change the answer."
     ),
+    level: str | None = LEVEL_OPTION,
 ) -> None:
-    """Compare the registry with the manifest; exit 1 naming anything missing or inert."""
-    report = verify(REGISTRY)
-    problems = [
-        f"{what}: {', '.join(names)}"
-        for what, names in (
-            ("missing", report.missing),
-            ("duplicated", report.duplicated),
-            ("unexpected", report.unexpected),
-            ("wrong kind", report.wrong_kind),
-        )
-        if names
-    ]
-    if deep:
-        inert = [f"{r.name} ({r.detail})" for r in deep_verify(REGISTRY) if not r.binds]
-        if inert:
-            problems.append(f"inert: {', '.join(inert)}")
-    if problems:
-        for line in problems:
-            console.print(f"FAIL {line}", markup=False)
+    """Compare each level's registry with its manifest; exit 1 naming anything missing or
+    inert, and the level."""
+    reports = [preflight.registry_report(lv, deep=deep) for lv in _levels(level)]
+    for report in reports:
+        console.print(report.line, markup=False)
+    if not all(report.ok for report in reports):
         raise typer.Exit(1)
-    checked = "each binds on its micro-problem" if deep else "names and kinds match the manifest"
-    console.print(f"OK: {len(REGISTRY)} constraints, {checked}")
 
 
 def register(app: typer.Typer) -> None:

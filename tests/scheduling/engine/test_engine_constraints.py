@@ -1,20 +1,20 @@
 """Each registered constraint binds on its own micro-problem: without it the solver does what
-it forbids; with it the rule holds and no other hard rule is broken."""
+it forbids; with it the rule holds and no other hard rule is broken. Each micro-problem is
+solved once per session (tests/scheduling/conftest.py) and judged by every test here."""
 
 from __future__ import annotations
 
 import pytest
 
 from residency.scheduling.engine.constraints.registry import REGISTRY
-from residency.scheduling.engine.verify import check_binds
 
 HARD = [c for c in REGISTRY if c.hard]
 SOFT = [c for c in REGISTRY if not c.hard]
 
 
 @pytest.mark.parametrize("constraint", HARD, ids=lambda c: c.name)
-def test_hard_constraint_binds(constraint):
-    report = check_binds(constraint, REGISTRY)
+def test_hard_constraint_binds(constraint, block_binds):
+    report = block_binds(constraint)
     problem = constraint.micro_problem()
 
     assert constraint.violations(report.without.schedule(problem)), report.detail
@@ -24,8 +24,8 @@ def test_hard_constraint_binds(constraint):
 
 
 @pytest.mark.parametrize("constraint", SOFT, ids=lambda c: c.name)
-def test_soft_constraint_lowers_its_cost(constraint):
-    report = check_binds(constraint, REGISTRY)
+def test_soft_constraint_lowers_its_cost(constraint, block_binds):
+    report = block_binds(constraint)
     problem = constraint.micro_problem()
 
     assert report.binds, report.detail
@@ -37,9 +37,9 @@ def test_soft_constraint_lowers_its_cost(constraint):
 
 
 @pytest.mark.parametrize("constraint", REGISTRY, ids=lambda c: c.name)
-def test_micro_solution_breaks_no_hard_rule(constraint):
+def test_micro_solution_breaks_no_hard_rule(constraint, block_binds):
     problem = constraint.micro_problem()
-    schedule = check_binds(constraint, REGISTRY).with_rule.schedule(problem)
+    schedule = block_binds(constraint).with_rule.schedule(problem)
 
     broken = {c.name: c.violations(schedule) for c in HARD if c.violations(schedule)}
 
