@@ -1,5 +1,6 @@
 """Errors for people: an output path we cannot write is bad input (exit 2, one line naming the
-path) for every command that writes a file or folder the user names."""
+path) for every command that writes a file or folder the user names, and RESIDENCY_DEBUG is
+read through the settings, so a .env file turns on tracebacks."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ from pathlib import Path
 import pytest
 
 from residency.cli import main
+from residency.ops import backup_cli, migrations
 
 BAD_INPUT = 2
 Command = Callable[[Path], list[str]]
+INTERNAL_ERROR = 70
 
 
 @pytest.fixture
@@ -122,6 +125,48 @@ def test_a_backup_folder_without_permission_is_bad_input(
     assert one_error_line(capsys) == (
         f"error: {BACKUP_LABEL}: cannot write {unwritable_folder}: permission denied"
     )
+
+
+def _broken(*_args: object, **_kwargs: object) -> None:
+    raise RuntimeError("a bug")
+
+
+@pytest.fixture
+def internal_error(cli_env: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    """`residency db status` hits a bug."""
+    cli_env.delenv("RESIDENCY_DEBUG", raising=False)
+    cli_env.setattr(migrations, "schema_status", _broken)
+    return cli_env
+
+
+def test_an_internal_error_is_one_line_without_debug(
+    internal_error: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["db", "status"]) == INTERNAL_ERROR
+    line = one_error_line(capsys)
+    assert line.startswith("internal error: RuntimeError: a bug")
+
+
+def test_debug_in_a_dot_env_file_prints_the_traceback(
+    internal_error: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    Path(".env").write_text("RESIDENCY_DEBUG=1\n")  # cli_env works in tmp_path
+    assert main(["db", "status"]) == INTERNAL_ERROR
+    err = capsys.readouterr().err
+    assert "Traceback (most recent call last)" in err and "RuntimeError: a bug" in err
+
+
+def test_debug_still_works_when_the_settings_themselves_are_broken(
+    cli_env: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # production without a secret key: reading the settings fails inside the error handler
+    cli_env.setenv("RESIDENCY_ENVIRONMENT", "production")
+    cli_env.setenv("RESIDENCY_DEBUG", "1")
+    cli_env.setattr(backup_cli, "list_backups", _broken)
+    assert main(["backup", "list", "--dir", str(tmp_path)]) == INTERNAL_ERROR
+    err = capsys.readouterr().err
+    assert "Traceback (most recent call last)" in err
+    assert err.strip().endswith("(set RESIDENCY_DEBUG=1 to see the traceback)")
 
 
 def test_exporting_an_empty_database_says_there_is_no_program(
