@@ -11,6 +11,7 @@ import click
 import typer
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from residency.config import get_settings
 from residency.console import err_console
 from residency.errors import INTERNAL_ERROR_EXIT, EnvironmentProblem, ResidencyError
 
@@ -40,6 +41,14 @@ def _one_line(message: str) -> str:
     return " ".join(str(message).split())
 
 
+def _debug_requested() -> bool:
+    """RESIDENCY_DEBUG through the settings, so a .env file counts as the README says."""
+    try:
+        return get_settings().debug
+    except Exception:  # the broken configuration may be the error being reported
+        return os.environ.get("RESIDENCY_DEBUG", "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: returns the exit code instead of raising, so tests call it directly."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -61,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         err_console.print("aborted", markup=False)
         return 1
     except (SQLAlchemyError, Exception) as exc:  # a bug: one line, traceback only on request
-        if os.environ.get("RESIDENCY_DEBUG"):
+        if _debug_requested():
             traceback.print_exc()
         err_console.print(
             f"internal error: {type(exc).__name__}: {_one_line(str(exc))} "

@@ -20,6 +20,7 @@ from typing import TextIO, TypeVar
 from residency.compliance.rules.averaging import RotationPeriod
 from residency.compliance.rules.base import DutyPeriod
 from residency.errors import InputError
+from residency.files import writable_output
 from residency.rotations.duty_pattern import DutyKind
 
 DUTY_COLUMNS = ("person_id", "pgy", "start", "end", "kind")
@@ -60,17 +61,19 @@ def read_periods_csv(path: Path) -> dict[str, list[RotationPeriod]]:
     return {person: [r for r, _ in rotations] for person, rotations in by_person.items()}
 
 
-def write_duty_csv(periods: Iterable[DutyPeriod], path: Path) -> None:
-    """Write atomically: a reader never sees half a file, a failure leaves none."""
+def write_duty_csv(periods: Iterable[DutyPeriod], path: Path, *, option: str = "--csv") -> None:
+    """Write atomically: a reader never sees half a file, a failure leaves none. A path that
+    cannot be written is bad input naming `option`."""
     directory = path.parent if str(path.parent) else Path(".")
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", newline="", encoding="utf-8") as out:
-            write_duty_rows(periods, out)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with writable_output(path, option):
+        handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "w", newline="", encoding="utf-8") as out:
+                write_duty_rows(periods, out)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
 
 
 def write_duty_rows(periods: Iterable[DutyPeriod], out: TextIO) -> None:

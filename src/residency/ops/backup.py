@@ -12,7 +12,8 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from residency.db import build_engine, check_reachable
-from residency.errors import EnvironmentProblem, InputError, RefusedError, ResidencyError
+from residency.errors import InputError, RefusedError, ResidencyError
+from residency.files import writable_folder
 from residency.ops.backup_manifest import (
     DUMP_SUFFIXES,
     MANIFEST_SUFFIX,
@@ -55,11 +56,9 @@ def take_backup(
 
 
 def _make_folder(folder: Path) -> None:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise EnvironmentProblem(f"backup folder {folder}: cannot create it ({reason})") from None
+    # Created when missing (the default folder appears with the first backup), and proved
+    # writable before the dump starts: a folder we may not write to is bad input.
+    writable_folder(folder, "backup folder (--dir or RESIDENCY_BACKUP_DIR)")
 
 
 def _free_dump_name(folder: Path, engine_name: str, created: datetime, reason: str) -> Path:

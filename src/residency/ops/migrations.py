@@ -3,16 +3,19 @@ in a database whose schema is not the one this code was written for."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect, select
+from sqlalchemy import Engine, event, inspect, select
 from sqlalchemy.orm import Session
 
 from residency.errors import InputError, SchemaMismatchError
@@ -30,21 +33,38 @@ def alembic_config(engine: Engine | None = None) -> Config:
     return config
 
 
-def script_directory() -> ScriptDirectory:
-    return ScriptDirectory.from_config(alembic_config())
+@dataclass(frozen=True)
+class CodeRevisions:
+    head: str
+    known: frozenset[str]
+
+
+@cache
+def _revisions_in(folder: Path) -> CodeRevisions:
+    # Reading the script directory imports every migration file: once per process and folder
+    # (keyed by the folder, so a test that installs a newer release's folder sees it).
+    scripts = ScriptDirectory(str(folder))
+    head = scripts.get_current_head()
+    assert head is not None, f"the migrations folder {folder} has no revision"
+    return CodeRevisions(head, frozenset(script.revision for script in scripts.walk_revisions()))
+
+
+def code_revisions() -> CodeRevisions:
+    return _revisions_in(MIGRATIONS_DIR)
 
 
 def code_head() -> str:
-    head = script_directory().get_current_head()
-    assert head is not None, "the migrations folder has no revision"
-    return head
+    return code_revisions().head
 
 
 def _run(engine: Engine, action: str, revision: str) -> None:
     config = alembic_config(engine)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        getattr(command, action)(config, revision)
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            getattr(command, action)(config, revision)
+    finally:
+        forget_schema_verdict(engine)  # even a failed run may have changed the revision
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
@@ -60,7 +80,7 @@ def downgrade(engine: Engine, revision: str) -> None:
 def _check_known(revision: str) -> None:
     if revision in ("head", "base") or revision.startswith(("+", "-")):
         return
-    known = {script.revision for script in script_directory().walk_revisions()}
+    known = code_revisions().known
     if revision not in known:
         raise InputError(
             f"revision: {revision!r} is not a migration of this code ({sorted(known)})"
@@ -96,12 +116,11 @@ class SchemaStatus:
 def schema_status(engine: Engine) -> SchemaStatus:
     current = database_revision(engine)
     head = code_head()
-    known = {script.revision for script in script_directory().walk_revisions()}
     if current == head:
         state = "up_to_date"
     elif current is None:
         state = "empty"
-    elif current in known:
+    elif current in code_revisions().known:
         state = "behind"
     else:
         state = "ahead"  # a revision this code has never heard of: written by newer code
@@ -140,7 +159,54 @@ def mismatch_message(status: SchemaStatus) -> str:
     )
 
 
+class _SchemaWatch:
+    """What one engine's database was last found to be. A verdict holds only for the pool
+    connections open when it was reached: the pool's "connect" event bumps `connections`
+    whenever it opens a DBAPI connection (a restarted server, a recycle, a pre-ping
+    reconnect), which outdates the verdict, as does the code moving to another head."""
+
+    def __init__(self) -> None:
+        self.connections = 0
+        self.verified: tuple[int, str] | None = None  # (connections, head) when up to date
+
+    def opened_connection(self, _dbapi_connection: Any, _record: Any) -> None:
+        # Unlocked: two threads may lose one increment, but the count still changes.
+        self.connections += 1
+
+
+_watches: WeakKeyDictionary[Engine, _SchemaWatch] = WeakKeyDictionary()
+_watches_lock = threading.Lock()
+
+
+def _watch(engine: Engine) -> _SchemaWatch:
+    with _watches_lock:
+        watch = _watches.get(engine)
+        if watch is None:
+            watch = _watches[engine] = _SchemaWatch()
+            event.listen(engine, "connect", watch.opened_connection)
+        return watch
+
+
+def forget_schema_verdict(engine: Engine) -> None:
+    """After a migration or a restore: every engine of this process on the same database
+    checks the schema again before its next unit of work."""
+    url = engine.url.render_as_string(hide_password=False)
+    with _watches_lock:
+        watched = list(_watches.items())
+    for other, watch in watched:
+        if other.url.render_as_string(hide_password=False) == url:
+            watch.verified = None
+
+
 def require_current_schema(engine: Engine) -> None:
+    """Refuses a database at another revision than the code's; the database is asked once
+    per engine, then again only after the pool opens a new connection or a migration."""
+    watch = _watch(engine)
+    head = code_head()
+    checked_on = watch.connections  # read first: a connection opened meanwhile outdates it
+    if watch.verified == (checked_on, head):
+        return
     status = schema_status(engine)
     if not status.up_to_date:
         raise SchemaMismatchError(mismatch_message(status))
+    watch.verified = (checked_on, head)

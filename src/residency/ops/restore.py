@@ -60,8 +60,7 @@ def _revision_policy(files: BackupFiles, head: str, *, migrate: bool, force: boo
     revision = files.manifest.alembic_revision
     if revision == head:
         return False
-    known = {script.revision for script in migrations.script_directory().walk_revisions()}
-    older = revision in known
+    older = revision in migrations.code_revisions().known
     if older and migrate:
         return True
     if force:
@@ -111,6 +110,8 @@ def restore_backup(
     except BaseException:
         store.discard(staging_url)
         raise
+    finally:
+        migrations.forget_schema_verdict(engine)  # another database now answers at this URL
     return RestoreReport(
         plan, store.database_name(), replaced, safety, final_revision, _notes(plan, notes)
     )

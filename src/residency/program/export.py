@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from residency.absences.models import Absence
 from residency.calendar.models import AcademicYear
+from residency.errors import NotFoundError
 from residency.ops.models import SETTINGS_ROW_ID, AppSettings
 from residency.people.models import Person, PersonKind
 from residency.program.schema import (
@@ -33,6 +34,11 @@ def export_program(session: Session) -> ProgramDocument:
     settings = session.get(AppSettings, SETTINGS_ROW_ID)
     assert settings is not None, "migrations create the settings row"
     years = list(session.scalars(select(AcademicYear.year).order_by(AcademicYear.year)))
+    if not years:  # a program file needs at least one academic year
+        raise NotFoundError(
+            "there is no program to export: the database has no academic year; run "
+            "`residency seed demo` or `residency program import FILE.yaml`"
+        )
     people = list(
         session.scalars(select(Person).options(selectinload(Person.levels)).order_by(Person.key))
     )
@@ -42,7 +48,7 @@ def export_program(session: Session) -> ProgramDocument:
             academic_year_start=(
                 f"{settings.academic_year_start_month:02d}-{settings.academic_year_start_day:02d}"
             ),
-            academic_years=years or [],
+            academic_years=years,
             policy=dict(settings.policy),
         ),
         residents=[

@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 
 from residency.errors import InputError
+from residency.files import writable_output
 from residency.program.schema import ProgramDocument
 from residency.program.validation import parse_document
 
@@ -37,6 +38,8 @@ def dump_program(document: ProgramDocument) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
-def write_program_file(path: Path, document: ProgramDocument) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(dump_program(document), encoding="utf-8")
+def write_program_file(path: Path, document: ProgramDocument, *, option: str = "PATH") -> None:
+    """A path that cannot be written (a missing folder, no permission) is bad input."""
+    text = dump_program(document)
+    with writable_output(path, option):
+        path.write_text(text, encoding="utf-8")
