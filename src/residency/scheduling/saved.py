@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
+from residency.calendar.service import academic_calendar
 from residency.compliance.report import to_json
 from residency.compliance.rules.averaging import AcademicCalendar
 from residency.compliance.service import duty_periods_between
 from residency.compliance.validator import CheckOptions, CheckResult, check_duty
-from residency.ops.models import SETTINGS_ROW_ID, AppSettings
 from residency.scheduling import checks
 from residency.scheduling import repository as repo
 from residency.scheduling.stored import stored_schedule
@@ -37,10 +37,7 @@ class SavedReport:
 
 
 def calendar(session: Session) -> AcademicCalendar:
-    settings = session.get(AppSettings, SETTINGS_ROW_ID)
-    if settings is None:
-        return AcademicCalendar()
-    return AcademicCalendar(settings.academic_year_start_month, settings.academic_year_start_day)
+    return academic_calendar(session)
 
 
 def check_stored_block(session: Session, context: BlockContext) -> CheckResult:
