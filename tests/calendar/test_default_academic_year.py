@@ -12,8 +12,8 @@ from residency.errors import RefusedError
 
 
 def test_the_year_holding_today_else_the_latest_stored(session: Session) -> None:
-    ensure_academic_year(session, 2024, date(2024, 7, 1))
-    ensure_academic_year(session, 2025, date(2025, 7, 1))
+    ensure_academic_year(session, 2024)  # on the settings row's start: July 1 by default
+    ensure_academic_year(session, 2025)
 
     assert default_academic_year(session, date(2024, 12, 1)) == 2024
     assert default_academic_year(session, date(2025, 7, 1)) == 2025

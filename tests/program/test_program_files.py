@@ -112,9 +112,24 @@ def _unknown_field(data: dict) -> None:
     data["faculty"][0]["favourite_colour"] = "teal"
 
 
+def _unknown_country(data: dict) -> None:
+    data["program"]["holidays"] = {"country": "XX"}
+
+
+def _unknown_state(data: dict) -> None:
+    data["program"]["holidays"] = {"country": "US", "state": "ZZ"}
+
+
+def _holidays_in_policy(data: dict) -> None:
+    data["program"]["policy"]["holidays"] = {"country": "US"}
+
+
 @pytest.mark.parametrize(
     ("mutate", "expected"),
     [
+        (_unknown_country, "program.holidays.country: not a country the holidays package knows"),
+        (_unknown_state, "program.holidays.state: not a state of US in the holidays package"),
+        (_holidays_in_policy, "program.policy: 'holidays' goes in program.holidays"),
         (_set_pgy, "residents[3] (res-pgy1-04).pgy.2025: Input should be less than or equal to 10"),
         (_unknown_abbreviation, "unknown rotation abbreviation 'XYZ'"),
         (_absence_backwards, "absences[1] (res-pgy2-03): end 2026-03-01 is before start"),

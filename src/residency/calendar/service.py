@@ -1,22 +1,52 @@
-"""Academic years in the database: blocks and half-days created idempotently."""
+"""Academic years in the database: blocks and half-days created idempotently, and the one
+place every command and the engine read the program's calendar from (the settings row)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from residency.calendar import academic_year as calendar
 from residency.calendar.models import AcademicYear, Block, HalfDay
+from residency.calendar.public_holidays import DEFAULT_COUNTRY, HolidayRegion
 from residency.compliance.rules.averaging import AcademicCalendar
 from residency.errors import NotFoundError, RefusedError
 from residency.ops.models import SETTINGS_ROW_ID, AppSettings
 from residency.upsert import UpsertResult, upsert_rows
 
+# The settings row's policy key for the holiday country and state (program.holidays in a
+# program file): JSON, so adding it needed no migration.
+HOLIDAYS_POLICY_KEY = "holidays"
 
-def ensure_academic_year(session: Session, year: int, start: date) -> UpsertResult:
-    """Creates (or completes) an academic year with its 13 blocks and 730/731 half-days."""
+
+def academic_calendar(session: Session) -> AcademicCalendar:
+    """The program's academic-year start, as the program file's import wrote it; July 1 when
+    the settings row is missing."""
+    row = session.get(AppSettings, SETTINGS_ROW_ID)
+    if row is None:
+        return AcademicCalendar()
+    return AcademicCalendar(row.academic_year_start_month, row.academic_year_start_day)
+
+
+def holiday_region(session: Session) -> HolidayRegion:
+    row = session.get(AppSettings, SETTINGS_ROW_ID)
+    return region_of_policy(row.policy if row is not None and row.policy else {})
+
+
+def region_of_policy(policy: Mapping[str, Any]) -> HolidayRegion:
+    stored = policy.get(HOLIDAYS_POLICY_KEY) or {}
+    return HolidayRegion(stored.get("country", DEFAULT_COUNTRY), stored.get("state"))
+
+
+def ensure_academic_year(session: Session, year: int) -> UpsertResult:
+    """Creates (or completes) an academic year with its 13 blocks and 730/731 half-days, from
+    the calendar in the settings row (start day, holiday country and state)."""
+    start = academic_calendar(session).start_of(year)
+    region = holiday_region(session)
     upsert_rows(
         session,
         AcademicYear,
@@ -62,7 +92,7 @@ def ensure_academic_year(session: Session, year: int, start: date) -> UpsertResu
                 "is_holiday": slot.holiday is not None,
                 "holiday_name": slot.holiday,
             }
-            for slot in calendar.half_days(start)
+            for slot in calendar.half_days(start, region)
         ],
         key_columns=["date", "session"],
     )
@@ -79,7 +109,7 @@ def academic_year_row(session: Session, year: int) -> AcademicYear:
 
 
 def block_row(session: Session, year: int, number: int) -> Block:
-    calendar.block(date(year, 7, 1), number)  # validates the number with a clear message
+    calendar.check_block_number(number)  # a clear message before the database is asked
     academic_year = academic_year_row(session, year)
     found = session.scalar(
         select(Block).where(Block.academic_year_id == academic_year.id, Block.number == number)
@@ -115,11 +145,3 @@ def default_academic_year(session: Session, today: date | None = None) -> int:
     if years:
         return years[-1].year
     raise RefusedError("no academic year in the database; run `residency seed demo` first")
-
-
-def academic_calendar(session: Session) -> AcademicCalendar:
-    """The program's academic-year start, from the settings row (July 1 without one)."""
-    settings = session.get(AppSettings, SETTINGS_ROW_ID)
-    if settings is None:
-        return AcademicCalendar()
-    return AcademicCalendar(settings.academic_year_start_month, settings.academic_year_start_day)

@@ -34,7 +34,9 @@ def check(
         None, help="Duty periods CSV: person_id,pgy,start,end,kind (local times, no zone)."
     ),
     academic_year_start: str | None = typer.Option(
-        None, help="First day of the academic year, e.g. 2025-07-01 (default July 1)."
+        None,
+        help="With a FILE: first day of the academic year, e.g. 2025-07-01 (default July 1). "
+        "With --block the program's own start is used.",
     ),
     periods: Path | None = typer.Option(
         None, help="Rotation periods CSV: person_id,start_date,end_date (end inclusive)."
@@ -54,8 +56,7 @@ def check(
     top: int = typer.Option(20, min=1, help="Person-period rows to show, worst first."),
 ) -> None:
     """Check duty periods against the ACGME rules; exit 1 when any rule is violated."""
-    calendar = _calendar(academic_year_start)
-    duty = _load(file, block, academic_year)
+    duty, calendar = _load(file, block, academic_year, academic_year_start)
     rotations = read_periods_csv(periods) if periods is not None else {}
     result = check_duty(duty, CheckOptions(mode=mode, calendar=calendar, rotations=rotations))
     if as_json:
@@ -81,20 +82,30 @@ def _calendar(academic_year_start: str | None) -> AcademicCalendar:
     return AcademicCalendar(start.month, start.day)
 
 
-def _load(file: Path | None, block: int | None, academic_year: int | None) -> list[DutyPeriod]:
+def _load(
+    file: Path | None, block: int | None, academic_year: int | None, start: str | None
+) -> tuple[list[DutyPeriod], AcademicCalendar]:
     if (file is None) == (block is None):
         raise InputError("give either a duty CSV FILE or --block N (not both, not neither)")
     if file is not None:
         if academic_year is not None:
             raise InputError("--academic-year goes with --block, not with a FILE")
-        return read_duty_csv(file)
+        calendar = _calendar(start)
+        return read_duty_csv(file), calendar
+    if start is not None:
+        raise InputError(
+            "--academic-year-start goes with a FILE; --block averages over the program's own "
+            "blocks (academic_year_start in the program file)"
+        )
     assert block is not None
     return _stored_block(academic_year, block)
 
 
-def _stored_block(academic_year: int | None, block: int) -> list[DutyPeriod]:
+def _stored_block(
+    academic_year: int | None, block: int
+) -> tuple[list[DutyPeriod], AcademicCalendar]:
     # Imported here: checking a file must not need the database.
-    from residency.calendar.service import default_academic_year
+    from residency.calendar.service import academic_calendar, default_academic_year
     from residency.db import unit_of_work
     from residency.scheduling.block.duty import duty_periods_for_block
 
@@ -104,4 +115,6 @@ def _stored_block(academic_year: int | None, block: int) -> list[DutyPeriod]:
         if year is None:
             year = default_academic_year(session)
         periods: list[DutyPeriod] = duty_periods_for_block(session, year, block)
-    return periods
+        # The calendar generate's re-check averages over: the blocks stored for the program.
+        calendar = academic_calendar(session)
+    return periods, calendar

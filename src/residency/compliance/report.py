@@ -54,6 +54,7 @@ def _summary_json(result: CheckResult) -> dict[str, Any]:
         "duty_periods": result.duty_periods,
         "periods_checked": result.checked_periods,
         "periods_skipped_all_leave": result.skipped_periods,
+        "averaging_periods": _periods_json(result),
         "violations": len(result.violations),
         "warnings": len(result.warnings),
         "rules": {
@@ -66,6 +67,20 @@ def _summary_json(result: CheckResult) -> dict[str, Any]:
             for rule in ALL_RULES
         },
     }
+
+
+def _periods_json(result: CheckResult) -> list[dict[str, str]]:
+    """The distinct periods averaged over (dates inclusive), so two checks of one schedule can
+    be seen to use the same academic blocks."""
+    periods = sorted({stats.period for stats in result.period_stats})
+    return [
+        {
+            "label": p.label,
+            "first": p.start.isoformat(),
+            "last": (p.end - timedelta(days=1)).isoformat(),
+        }
+        for p in periods
+    ]
 
 
 def _closest_json(finding: Finding | None) -> dict[str, Any] | None:

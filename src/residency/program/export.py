@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import asdict
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from residency.absences.models import Absence
 from residency.calendar.models import AcademicYear
+from residency.calendar.service import HOLIDAYS_POLICY_KEY, region_of_policy
 from residency.errors import NotFoundError
 from residency.ops.models import SETTINGS_ROW_ID, AppSettings
 from residency.people.models import Person, PersonKind
@@ -17,6 +19,7 @@ from residency.program.schema import (
     CurriculumEntry,
     Faculty,
     FixedRotation,
+    Holidays,
     ProgramDocument,
     ProgramInfo,
     Resident,
@@ -49,7 +52,8 @@ def export_program(session: Session) -> ProgramDocument:
                 f"{settings.academic_year_start_month:02d}-{settings.academic_year_start_day:02d}"
             ),
             academic_years=years,
-            policy=dict(settings.policy),
+            holidays=Holidays(**asdict(region_of_policy(settings.policy or {}))),
+            policy={k: v for k, v in settings.policy.items() if k != HOLIDAYS_POLICY_KEY},
         ),
         residents=[
             Resident(

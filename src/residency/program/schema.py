@@ -8,9 +8,18 @@ import re
 from datetime import date, time
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from residency.absences.models import AbsenceType
+from residency.calendar.public_holidays import DEFAULT_COUNTRY, is_known_country, states_of
+from residency.calendar.service import HOLIDAYS_POLICY_KEY
 from residency.people.models import MAX_PGY, MIN_PGY, FacultyRole
 from residency.rotations.duty_pattern import WEEKDAYS, DutyKind
 from residency.rotations.models import ActivityType
@@ -167,11 +176,50 @@ class StaffingRuleEntry(Strict):
         return self
 
 
+class Holidays(Strict):
+    """Whose public holidays the half-days carry, by the `holidays` package's codes."""
+
+    country: str = DEFAULT_COUNTRY
+    state: str | None = None
+
+    @field_validator("country")
+    @classmethod
+    def _known_country(cls, value: str) -> str:
+        if not is_known_country(value):
+            raise ValueError(
+                "not a country the holidays package knows (a code such as US, CA or GB)"
+            )
+        return value
+
+    @field_validator("state")
+    @classmethod
+    def _known_state(cls, value: str | None, info: ValidationInfo) -> str | None:
+        country = info.data.get("country")  # absent when the country itself was refused
+        if value is None or country is None:
+            return value
+        states = states_of(country)
+        if value not in states:
+            known = f"e.g. {', '.join(states[:6])}" if states else "it has none"
+            raise ValueError(f"not a state of {country} in the holidays package ({known})")
+        return value
+
+
 class ProgramInfo(Strict):
     name: str = Field(min_length=1, max_length=200)
     academic_year_start: str = Field("07-01", pattern=r"^\d{2}-\d{2}$")
     academic_years: list[int] = Field(min_length=1)
+    holidays: Holidays = Field(default_factory=Holidays)
     policy: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("policy")
+    @classmethod
+    def _holidays_not_in_policy(cls, value: dict[str, Any]) -> dict[str, Any]:
+        # The import keeps program.holidays under this policy key; one spelling in the file.
+        if HOLIDAYS_POLICY_KEY in value:
+            raise ValueError(
+                f"{HOLIDAYS_POLICY_KEY!r} goes in program.holidays, not in program.policy"
+            )
+        return value
 
     @field_validator("academic_year_start")
     @classmethod

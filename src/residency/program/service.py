@@ -7,14 +7,13 @@ database but not in the file are left alone."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from residency.absences.models import Absence
-from residency.calendar.service import ensure_academic_year
+from residency.calendar.service import HOLIDAYS_POLICY_KEY, ensure_academic_year
 from residency.errors import InputError
 from residency.ops.models import SETTINGS_ROW_ID, AppSettings
 from residency.people.models import Person, PersonKind, ResidentLevel
@@ -46,9 +45,8 @@ def import_program(session: Session, doc: ProgramDocument) -> ImportReport:
     try:
         report.counts["settings"] = _import_settings(session, doc)
         half_days = UpsertResult()
-        month, day = doc.program.start_month_day()
-        for year in doc.program.academic_years:
-            half_days += ensure_academic_year(session, year, date(year, month, day))
+        for year in doc.program.academic_years:  # on the calendar the settings now hold
+            half_days += ensure_academic_year(session, year)
         report.counts["half-days"] = half_days
         report.counts["rotation templates"] = _import_rotations(session, doc.rotations)
         report.counts["people"] = _import_people(session, doc)
@@ -71,7 +69,9 @@ def _import_settings(session: Session, doc: ProgramDocument) -> UpsertResult:
     if row is None:
         raise InputError("the app_settings row is missing: run `residency db upgrade`")
     month, day = doc.program.start_month_day()
-    wanted = (doc.program.name, month, day, doc.program.policy)
+    # The holiday country and state live in the policy JSON (no column, so no migration).
+    policy = {**doc.program.policy, HOLIDAYS_POLICY_KEY: doc.program.holidays.model_dump()}
+    wanted = (doc.program.name, month, day, policy)
     stored = (
         row.program_name,
         row.academic_year_start_month,
@@ -81,7 +81,7 @@ def _import_settings(session: Session, doc: ProgramDocument) -> UpsertResult:
     if wanted == stored:
         return UpsertResult(unchanged=1)
     row.program_name, row.academic_year_start_month, row.academic_year_start_day = wanted[:3]
-    row.policy = dict(doc.program.policy)
+    row.policy = policy
     return UpsertResult(updated=1)
 
 

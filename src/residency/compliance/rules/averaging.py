@@ -49,8 +49,15 @@ class RotationPeriod:
 
 @dataclass(frozen=True)
 class AcademicCalendar:
+    """When a program's academic year starts. Commands read the program's own from the
+    settings row (calendar.service.academic_calendar); July 1 when there is none."""
+
     start_month: int = 7
     start_day: int = 1
+
+    def start_of(self, academic_year: int) -> date:
+        """Academic year 2025 is the one that starts in calendar year 2025."""
+        return date(academic_year, self.start_month, self.start_day)
 
     def year_start(self, day: date) -> date:
         year = (
