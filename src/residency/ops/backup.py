@@ -26,7 +26,8 @@ from residency.ops.backup_manifest import (
     sha256_of,
     write_manifest,
 )
-from residency.ops.backup_store import Store, read_snapshot, store_for
+from residency.ops.backup_store import Store, store_for
+from residency.ops.snapshot import read_snapshot
 
 APP_DISTRIBUTION = "residency-scheduler"
 

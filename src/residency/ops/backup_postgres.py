@@ -17,7 +17,7 @@ from sqlalchemy.pool import NullPool
 
 from residency.errors import EnvironmentProblem, InputError
 from residency.ops.backup_manifest import Snapshot
-from residency.ops.backup_store import read_snapshot
+from residency.ops.snapshot import read_snapshot
 
 MAINTENANCE_DATABASE = "postgres"
 _IDENTIFIER_LIMIT = 63  # PostgreSQL truncates longer names, which would make two names collide

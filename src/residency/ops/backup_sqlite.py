@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 
 from residency.errors import EnvironmentProblem, InputError
 from residency.ops.backup_manifest import Snapshot
-from residency.ops.backup_store import read_snapshot
+from residency.ops.snapshot import read_snapshot
 
 
 def snapshot_of_file(path: Path) -> Snapshot:

@@ -15,7 +15,8 @@ from residency.errors import InputError, RefusedError, ResidencyError, SchemaMis
 from residency.ops import migrations
 from residency.ops.backup import compare_row_counts, snapshot_of, take_backup
 from residency.ops.backup_manifest import BackupFiles, Snapshot, check_checksum, locate_backup
-from residency.ops.backup_store import read_snapshot, store_for
+from residency.ops.backup_store import store_for
+from residency.ops.snapshot import read_snapshot
 
 SAFETY_REASON = "pre-restore"
 

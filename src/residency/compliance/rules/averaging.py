@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from residency.calendar.academic_year import BLOCK_DAYS, blocks
 from residency.compliance.rules.base import DAY, HOUR, day_seconds
 from residency.compliance.rules.timeline import PersonTimeline
 
-BLOCK_DAYS = 28
-BLOCKS_PER_YEAR = 13
 # A rotation up to a month long is one period; longer ones are cut into four-week pieces, a
 # remainder of at most three days joining the last piece (a "one-month period" of 29-31 days).
 LONGEST_SINGLE_PERIOD_DAYS = 31
@@ -66,13 +65,11 @@ class AcademicCalendar:
         return date(year, self.start_month, self.start_day)
 
     def blocks_of_year(self, year_start: date) -> list[Period]:
-        next_start = date(year_start.year + 1, self.start_month, self.start_day)
+        """The academic blocks (calendar.academic_year, the one definition), end exclusive."""
         span = f"{year_start.year}-{str(year_start.year + 1)[-2:]}"
-        starts = [year_start + timedelta(days=BLOCK_DAYS * k) for k in range(BLOCKS_PER_YEAR)]
-        ends = [*starts[1:], next_start]
         return [
-            Period(start, end, f"block {k} {span}")
-            for k, (start, end) in enumerate(zip(starts, ends, strict=True), start=1)
+            Period(b.start, b.end + timedelta(days=1), f"block {b.number} {span}")
+            for b in blocks(year_start)
         ]
 
     def blocks_between(self, first: date, last: date) -> list[Period]:
