@@ -10,6 +10,7 @@ import os
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
@@ -20,6 +21,8 @@ from sqlalchemy.orm import Session
 from residency.config import get_settings
 from residency.db import build_engine, engine_for
 from residency.ops import migrations
+from residency.scheduling.annual import service as annual_service
+from residency.scheduling.block import service as block_service
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "RESIDENCY_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -63,6 +66,29 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             yellow=True,
             bold=True,
         )
+
+
+def _solve_once(solve: Callable[..., Any]) -> Callable[..., Any]:
+    answers: dict[tuple[str, Any], Any] = {}
+
+    def solve_or_recall(problem: Any, params: Any) -> Any:
+        key = (repr(problem), params)  # problems hold dicts, so their repr is the key
+        if key not in answers:
+            answers[key] = solve(problem, params)
+        return answers[key]
+
+    return solve_or_recall
+
+
+@pytest.fixture(scope="session", autouse=True)
+def solve_each_problem_once() -> Iterator[None]:
+    """The SQLite and PostgreSQL halves of a test build the same problem from the database:
+    it is solved once, and each engine's saving and re-checking is tested with that one real
+    solution. (What the solver itself does is tested in tests/scheduling/engine.)"""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(block_service, "solve", _solve_once(block_service.solve))
+        patch.setattr(annual_service, "solve_annual", _solve_once(annual_service.solve_annual))
+        yield
 
 
 @pytest.fixture(params=BACKENDS)

@@ -21,7 +21,7 @@ from residency.scheduling.block.duty import duty_periods_for_block
 from residency.scheduling.models import Assignment, AssignmentSource, CallAssignment, CallType
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "scheduling"))
-from block_helpers import BLOCK, YEAR, seed
+from fixtures.block_program import BLOCK, YEAR, seed
 
 TUESDAY = date(2026, 3, 10)  # the block's first day
 

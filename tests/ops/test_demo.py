@@ -41,8 +41,8 @@ def test_demo_twice_changes_nothing(
     out = capsys.readouterr().out
     assert "Nothing new" in out
     assert "28 people" in out
-    assert "Block 10 rotations: the stored annual plan" in out
-    assert "Block 10 already has a schedule (run 2); kept as it is." in out
+    assert "Block 10 rotations: the published annual plan" in out
+    assert "Block 10 already has a published schedule (run 2); kept as it is." in out
 
 
 def test_the_installed_command_prints_no_traceback_on_bad_input(tmp_path: Path) -> None:

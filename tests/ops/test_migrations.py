@@ -3,14 +3,18 @@ status in every state; and drift between models and migrations."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Column, Integer, MetaData, Table, inspect, text
 
+from fixtures.block_program import generate_args, seed
+from residency.cli import main
 from residency.db import build_engine, unit_of_work
 from residency.errors import SchemaMismatchError
 from residency.ops import migrations
@@ -121,3 +125,41 @@ def test_status_and_guard_for_a_database_from_newer_code(db_url: str) -> None:
     unknown = "f00dcafe, which this code does not know"
     with pytest.raises(SchemaMismatchError, match=unknown), unit_of_work(engine):
         pass
+
+
+def test_0003_publishes_the_live_schedule_and_keeps_hand_made_rows_where_they_are(
+    cli_db: str, db_engine: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before drafts, the rows of each block's latest run were the live schedule, and a row
+    kept by hand could still point at an older run: 0003 publishes the latest run and moves
+    such a row into it, so what everyone saw is what is published after the upgrade."""
+
+    seed(db_engine)
+    assert main(generate_args()) == 0
+    assert main(generate_args("--seed", "2")) == 0
+    capsys.readouterr()
+    migrations.downgrade(db_engine, "0002")  # drops the unpublished run 1's rows
+    with db_engine.begin() as connection:
+        live = connection.execute(text("SELECT count(*) FROM assignments")).scalar_one()
+        kept = connection.execute(text("SELECT min(id) FROM assignments")).scalar_one()
+        connection.execute(
+            text("UPDATE assignments SET source = 'manual', schedule_run_id = 1 WHERE id = :id"),
+            {"id": kept},
+        )
+    migrations.upgrade(db_engine)
+    with db_engine.connect() as connection:
+        published = connection.execute(text("SELECT scope, run_id FROM published_versions"))
+        assert published.all() == [("block_schedule/2025/10", 2)]
+        moved = connection.execute(
+            text("SELECT schedule_run_id FROM assignments WHERE id = :id"), {"id": kept}
+        ).scalar_one()
+        assert moved == 2
+        assert (
+            connection.execute(
+                text("SELECT count(*) FROM assignments WHERE schedule_run_id = 2")
+            ).scalar_one()
+            == live
+        )
+    assert main(["runs", "list", "--json"]) == 0
+    listed = {r["id"]: r["published"] for r in json.loads(capsys.readouterr().out)}
+    assert listed[2] is True and listed[1] is False

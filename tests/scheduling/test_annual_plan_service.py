@@ -184,3 +184,18 @@ def test_minimal_change_without_a_saved_plan_is_refused(
     assert main(argv) == 3
     err = capsys.readouterr().err
     assert "no published plan to repair" in err and len(err.strip().splitlines()) == 1
+
+
+def test_plan_year_runs_the_annual_preflight_first(
+    cli_db: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from residency.scheduling import preflight
+
+    _seed(cli_db)
+    crippled = tuple(c for c in preflight.ANNUAL_REGISTRY if c.name != "BlockStaffing")
+    monkeypatch.setattr(preflight, "ANNUAL_REGISTRY", crippled)
+    assert main(["plan", "year", "--academic-year", "2025", "--time-limit", "2"]) == 3
+    err = capsys.readouterr().err
+    assert "missing: BlockStaffing" in err and len(err.strip().splitlines()) == 1
+    with Session(build_engine(cli_db)) as session:
+        assert session.scalar(select(func.count(ScheduleRun.id))) == 0

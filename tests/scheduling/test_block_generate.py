@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from block_helpers import BLOCK, YEAR, count_rows, generate_args, parse_json, runs, seed
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
+from fixtures.block_program import BLOCK, YEAR, count_rows, generate_args, parse_json, runs, seed
 from residency.cli import main
 from residency.scheduling.models import Assignment, AssignmentSource, RunStatus
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from block_helpers import BLOCK, YEAR, generate_args, seed
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from fixtures.block_program import BLOCK, YEAR, generate_args, seed
 from residency.absences.models import Absence, AbsenceType
 from residency.calendar.models import HalfDay
 from residency.cli import main

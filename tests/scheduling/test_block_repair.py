@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from block_helpers import generate_args, parse_json, runs, seed
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from fixtures.block_program import generate_args, parse_json, runs, seed
 from residency.absences.models import Absence, AbsenceType
 from residency.cli import main
 from residency.people.models import Person

@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from block_helpers import BLOCK_START, count_rows, generate_args, parse_json, runs, seed
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from fixtures.block_program import BLOCK_START, count_rows, generate_args, parse_json, runs, seed
 from residency.cli import main
 from residency.scheduling import preflight
 from residency.scheduling.block import rows, verdict

@@ -8,10 +8,10 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from block_helpers import YEAR, seed
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
+from fixtures.block_program import YEAR, seed
 from residency.db import build_engine, unit_of_work
 from residency.errors import RefusedError
 from residency.scheduling.block.service import GenerateRequest, claim_block

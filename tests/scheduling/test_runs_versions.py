@@ -8,10 +8,10 @@ import json
 from typing import Any
 
 import pytest
-from block_helpers import BLOCK, YEAR, generate_args, parse_json, seed
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from fixtures.block_program import BLOCK, YEAR, generate_args, parse_json, seed
 from residency.cli import main
 from residency.scheduling.models import Publication, PublishedVersion, RunStatus, ScheduleRun
 

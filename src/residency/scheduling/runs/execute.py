@@ -21,7 +21,7 @@ from residency.db import get_engine, unit_of_work
 from residency.scheduling.annual import service as annual
 from residency.scheduling.block import service as block
 from residency.scheduling.models import RunKind, RunStatus, ScheduleRun
-from residency.scheduling.runs.lifecycle import end_run, heartbeat, start_run
+from residency.scheduling.runs.lifecycle import OverlappingRun, end_run, heartbeat, start_run
 from residency.scheduling.runs.outcome import Outcome
 from residency.scheduling.runs.versions import get_run
 
@@ -41,9 +41,13 @@ STEPS = {
 
 def execute_run(run_id: int, engine: Engine | None = None) -> Outcome:
     bound = engine or get_engine()
-    with unit_of_work(bound) as session:
-        run = start_run(session, run_id)
-        steps = STEPS[RunKind(run.kind)]
+    try:
+        with unit_of_work(bound) as session:
+            run = start_run(session, run_id)
+            steps = STEPS[RunKind(run.kind)]
+    except OverlappingRun as exc:
+        _fail(bound, run_id, str(exc))
+        raise
     try:
         with unit_of_work(bound) as session:
             built = steps.build(session, get_run(session, run_id))
@@ -54,9 +58,11 @@ def execute_run(run_id: int, engine: Engine | None = None) -> Outcome:
             outcome = steps.save(session, current, built, solved)
             end_run(session, current, outcome.status, outcome.message, outcome.metrics)
     except BaseException as exc:
-        with unit_of_work(bound) as session:
-            end_run(
-                session, get_run(session, run_id), RunStatus.FAILED, f"{type(exc).__name__}: {exc}"
-            )
+        _fail(bound, run_id, f"{type(exc).__name__}: {exc}")
         raise
     return outcome
+
+
+def _fail(engine: Engine, run_id: int, message: str) -> None:
+    with unit_of_work(engine) as session:
+        end_run(session, get_run(session, run_id), RunStatus.FAILED, message)

@@ -65,6 +65,10 @@ def new_run(
     return run
 
 
+class OverlappingRun(RefusedError):
+    """Another live run holds an overlapping range."""
+
+
 def refuse_if_live(
     session: Session, kind: RunKind, start: date, end: date, before_id: int | None = None
 ) -> None:
@@ -74,7 +78,7 @@ def refuse_if_live(
         if is_abandoned(run):
             end_run(session, run, RunStatus.FAILED, abandoned_message(run))
         else:
-            raise RefusedError(running_message(run))
+            raise OverlappingRun(running_message(run))
 
 
 def is_abandoned(run: ScheduleRun) -> bool:
@@ -102,15 +106,12 @@ def running_message(run: ScheduleRun) -> str:
 
 def start_run(session: Session, run_id: int) -> ScheduleRun:
     """queued -> running. Two claims committed at the same moment both pass `new_run`: the
-    lower id goes ahead and this one is refused (and ends failed)."""
+    lower id goes ahead and this one is refused with `OverlappingRun` (the caller ends it
+    failed, in a transaction of its own: this one rolls back)."""
     run = get_run(session, run_id)
     if run.status != RunStatus.QUEUED:
         raise RefusedError(f"run {run.id} is {run.status.value}, not queued; it cannot start")
-    try:
-        refuse_if_live(session, RunKind(run.kind), run.start_date, run.end_date, before_id=run.id)
-    except RefusedError as exc:
-        end_run(session, run, RunStatus.FAILED, str(exc))
-        raise
+    refuse_if_live(session, RunKind(run.kind), run.start_date, run.end_date, before_id=run.id)
     run.status, run.heartbeat_at = RunStatus.RUNNING, repo.now()
     session.flush()
     return run

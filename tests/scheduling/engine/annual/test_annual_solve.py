@@ -187,18 +187,6 @@ def test_a_lock_during_a_deployment_is_explained():
     assert "LockedPlanEntries: r1 on WARD in block 1" in solution.conflict_details
 
 
-def test_time_limit_is_respected():
-    problem = ex.year(
-        13,
-        residents=tuple(ex.resident(f"r{i}", 1 + i % 3) for i in range(9)),
-        rotations=(ex.clinic(), ex.wards(min_per_block=2), ex.nights(min_per_block=1)),
-    )
-
-    solution = solve_annual(problem, SolveParams(time_limit_s=0.5, workers=2, seed=1))
-
-    assert solution.wall_s < 3
-
-
 def test_malformed_problems_are_refused_naming_the_field():
     with pytest.raises(ProblemError, match="curriculum rotation: 'XX' is unknown"):
         ex.year(1, curriculum=(CurriculumRequirement(1, "XX", 1),))
