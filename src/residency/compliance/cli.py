@@ -16,7 +16,11 @@ from rich.console import Console
 from residency.compliance.csv_io import read_duty_csv, read_periods_csv
 from residency.compliance.report import render_text, to_json
 from residency.compliance.rules.averaging import AcademicCalendar, AveragingMode
-from residency.compliance.rules.base import DutyPeriod
+from residency.compliance.rules.base import (
+    DEFAULT_CONTINUOUS_BREAK_MINUTES,
+    MAX_CONTINUOUS_BREAK_MINUTES,
+    DutyPeriod,
+)
 from residency.compliance.validator import CheckOptions, check_duty
 from residency.errors import InputError
 
@@ -52,12 +56,25 @@ def check(
         "one holding today, else the latest in the database).",
     ),
     top: int = typer.Option(20, min=1, help="Person-period rows to show, worst first."),
+    continuous_break_minutes: int = typer.Option(
+        DEFAULT_CONTINUOUS_BREAK_MINUTES,
+        min=0,
+        max=MAX_CONTINUOUS_BREAK_MINUTES,
+        help="Two duty periods at most this many minutes apart are one continuous run "
+        "(a lunch break inside a working day); 0: only touching periods join.",
+    ),
 ) -> None:
     """Check duty periods against the ACGME rules; exit 1 when any rule is violated."""
     calendar = _calendar(academic_year_start)
     duty = _load(file, block, academic_year)
     rotations = read_periods_csv(periods) if periods is not None else {}
-    result = check_duty(duty, CheckOptions(mode=mode, calendar=calendar, rotations=rotations))
+    options = CheckOptions(
+        mode=mode,
+        calendar=calendar,
+        rotations=rotations,
+        continuous_break_minutes=continuous_break_minutes,
+    )
+    result = check_duty(duty, options)
     if as_json:
         sys.stdout.write(json.dumps(to_json(result), indent=2) + "\n")
     else:
