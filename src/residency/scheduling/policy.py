@@ -7,6 +7,8 @@ Keys read (all optional; the engine's defaults apply when absent):
     faculty_clinic_half_days_per_week: {program_director: 0, department_chief: 1, ...}
     max_consecutive_night_float_nights: 6
     wednesday_rules: {am_intern_only, pm_single_faculty, inverted_fourth_wednesday}
+    duty: {continuous_break_minutes: 60}  # breaks up to this long join one duty period
+                                          # (checker and engine; 0-240)
     block_schedule:
       continuity_clinic: CC          # the clinic template every resident belongs to
       open_activities: [DID]         # templates any resident may do, whatever the rotation
@@ -25,6 +27,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from residency.compliance.rules.base import (
+    DEFAULT_CONTINUOUS_BREAK_MINUTES,
+    MAX_CONTINUOUS_BREAK_MINUTES,
+)
 from residency.errors import InputError
 from residency.scheduling.engine.problem import (
     FacultyRole,
@@ -86,6 +92,7 @@ def engine_policy(settings: BlockSettings) -> Policy:
             faculty_weekly_clinic_limits=_clinic_limits(raw),
             clinic_halfdays_per_week=_clinic_targets(block),
             max_consecutive_nights=int(raw.get("max_consecutive_night_float_nights", 6)),
+            continuous_break_minutes=continuous_break_minutes(raw),
             wednesday=_wednesday(wednesday) if wednesday else None,
             fmit=(
                 FmitPolicy(int(block.get("fmit_attendings_per_week", 1)))
@@ -95,6 +102,25 @@ def engine_policy(settings: BlockSettings) -> Policy:
         )
     except (TypeError, ValueError) as exc:
         raise InputError(f"policy: {exc}") from None
+
+
+def continuous_break_minutes(policy: Mapping[str, Any]) -> int:
+    """policy.duty.continuous_break_minutes: a break of at most this long inside a working day
+    is part of one duty period, for the checker (CheckOptions) and the engine (Policy)."""
+    value: object = _section(policy, "duty").get(
+        "continuous_break_minutes", DEFAULT_CONTINUOUS_BREAK_MINUTES
+    )
+    # bool is an int in Python; `true` minutes is a typo, not 1.
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InputError(
+            f"policy.duty.continuous_break_minutes: {value!r} is not a whole number of minutes"
+        )
+    if not 0 <= value <= MAX_CONTINUOUS_BREAK_MINUTES:
+        raise InputError(
+            f"policy.duty.continuous_break_minutes: {value} is not in "
+            f"0-{MAX_CONTINUOUS_BREAK_MINUTES} minutes"
+        )
+    return value
 
 
 def _clinic_limits(raw: Mapping[str, Any]) -> dict[FacultyRole, int]:
