@@ -28,7 +28,7 @@ def test_verify_passes_and_fails_naming_missing_and_duplicated(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["constraints", "verify"]) == 0
-    assert "OK: 33 constraints" in capsys.readouterr().out
+    assert "OK: 34 constraints" in capsys.readouterr().out
     broken = (*(c for c in REGISTRY if c.name != "RestAfterCall"), REGISTRY[0])
     monkeypatch.setattr(scheduling_cli, "REGISTRY", broken)
     assert main(["constraints", "verify"]) == 1
