@@ -135,9 +135,20 @@ def period_findings(person: str, grid: Grid, period: tuple[date, date]) -> list[
     return found
 
 
-def run_findings(person: str, grid: Grid) -> list[RefFinding]:
+def joined(runs: list[tuple[int, int]], break_slots: int) -> list[tuple[int, int]]:
+    """Runs at most `break_slots` apart are one run (the program's continuous break)."""
+    result: list[tuple[int, int]] = []
+    for s, e in runs:
+        if result and s - result[-1][1] <= break_slots:
+            result[-1] = (result[-1][0], e)
+        else:
+            result.append((s, e))
+    return result
+
+
+def run_findings(person: str, grid: Grid, break_minutes: int) -> list[RefFinding]:
     found = []
-    runs = segments(grid.active)
+    runs = joined(segments(grid.active), break_minutes // SLOT_MINUTES)
     for i, (s, e) in enumerate(runs):
         clinical, total = sum(grid.clinical[s:e]), e - s
         h = SLOTS_PER_HOUR
@@ -221,7 +232,9 @@ def merge_windows(found: list[RefFinding]) -> list[RefFinding]:
     return merged
 
 
-def reference_check(log: list[DutyPeriod], rolling: bool = False) -> list[RefFinding]:
+def reference_check(
+    log: list[DutyPeriod], rolling: bool = False, break_minutes: int = 60
+) -> list[RefFinding]:
     by_person: defaultdict[str, list[DutyPeriod]] = defaultdict(list)
     for p in log:
         by_person[p.person_id].append(p)
@@ -234,7 +247,7 @@ def reference_check(log: list[DutyPeriod], rolling: bool = False) -> list[RefFin
             for f in period_findings(person, grid, period)
         ]
         found += merge_windows(averaged) if rolling else averaged
-        found += run_findings(person, grid)
+        found += run_findings(person, grid, break_minutes)
         found += [
             RefFinding(
                 "ACGME-PGY1-MOONLIGHTING",

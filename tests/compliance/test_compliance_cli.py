@@ -153,6 +153,7 @@ def test_academic_year_start_moves_block_boundaries(
         (["--academic-year-start", "2024-02-29"], "cannot be February 29"),
         (["--mode", "weekly"], "weekly"),
         (["--academic-year", "2025"], "--academic-year goes with --block"),
+        (["--continuous-break-minutes", "241"], "--continuous-break-minutes"),
     ],
 )
 def test_bad_options_exit_2(
@@ -163,6 +164,21 @@ def test_bad_options_exit_2(
     assert main(["compliance", "check", path, *args]) == 2
 
     assert message in capsys.readouterr().err
+
+
+def test_the_continuous_break_option_decides_whether_a_lunch_break_splits_the_day(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = csv_of(tmp_path, [lasting("2025-07-01T08:00", 4), lasting("2025-07-01T12:30", 4.5)])
+
+    assert main(["compliance", "check", path, "--json"]) == 0
+    joined = json.loads(capsys.readouterr().out)
+    assert main(["compliance", "check", path, "--json", "--continuous-break-minutes", "0"]) == 0
+    split = json.loads(capsys.readouterr().out)
+
+    assert (joined["warnings"], joined["summary"]["continuous_break_minutes"]) == ([], 60)
+    assert [w["rule"] for w in split["warnings"]] == ["ACGME-8H-BETWEEN"]
+    assert split["summary"]["continuous_break_minutes"] == 0
 
 
 def test_neither_file_nor_block_exits_2(capsys: pytest.CaptureFixture[str]) -> None:

@@ -134,6 +134,18 @@ def test_block_mode_agrees_with_the_reference(log: list[DutyPeriod]) -> None:
 
 
 @PROPERTY_SETTINGS
+@given(duty_logs(), st.sampled_from([0, 15, 45, 240]))
+def test_the_continuous_break_setting_agrees_with_the_reference(
+    log: list[DutyPeriod], break_minutes: int
+) -> None:
+    result = check_duty(log, CheckOptions(continuous_break_minutes=break_minutes))
+
+    assert _as_tuples(result.findings) == _ref_tuples(
+        reference_check(log, break_minutes=break_minutes)
+    )
+
+
+@PROPERTY_SETTINGS
 @given(duty_logs())
 def test_rolling_mode_agrees_with_the_reference(log: list[DutyPeriod]) -> None:
     result = check_duty(log, CheckOptions(mode=AveragingMode.ROLLING))

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from fixtures.block_program import BLOCK, YEAR, count_rows, generate_args, parse_json, runs, seed
 from residency.cli import main
+from residency.ops.models import SETTINGS_ROW_ID, AppSettings
 from residency.scheduling.models import Assignment, AssignmentSource, RunStatus
 
 JSON_KEYS = {
@@ -119,3 +120,20 @@ def test_a_block_without_a_plan_is_refused_naming_the_fix(
     err = capsys.readouterr().err.strip()
     assert "residency plan year --academic-year 2025" in err
     assert err.count("\n") == 0
+
+
+def test_the_programs_continuous_break_reaches_both_checks(
+    cli_db: str, db_engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed(db_engine)
+    with Session(db_engine) as session, session.begin():
+        settings = session.get_one(AppSettings, SETTINGS_ROW_ID)
+        settings.policy = {**settings.policy, "duty": {"continuous_break_minutes": 0}}
+    assert main([*generate_args(), "--json"]) == 0
+    generated = parse_json(capsys.readouterr().out)
+    assert generated["compliance"]["summary"]["continuous_break_minutes"] == 0
+    where = ["--block", str(BLOCK), "--academic-year", str(YEAR), "--json"]
+    assert main(["compliance", "check", *where]) == 0
+    assert parse_json(capsys.readouterr().out)["summary"]["continuous_break_minutes"] == 0
+    assert main(["compliance", "check", *where, "--continuous-break-minutes", "30"]) == 0
+    assert parse_json(capsys.readouterr().out)["summary"]["continuous_break_minutes"] == 30

@@ -32,7 +32,7 @@ def test_list_json_names_every_constraint_of_both_levels(
 ) -> None:
     assert main(["constraints", "list", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
-    assert Counter(c["level"] for c in listed) == {"annual": 12, "block": 33}
+    assert Counter(c["level"] for c in listed) == {"annual": 12, "block": 34}
     names = {lv: sorted(c["name"] for c in listed if c["level"] == lv) for lv in preflight.LEVELS}
     assert names["annual"] == sorted(annual_verify.MANIFEST)
     assert names["block"] == sorted(block_verify.MANIFEST)
@@ -46,14 +46,14 @@ def test_list_filters_by_level(capsys: pytest.CaptureFixture[str]) -> None:
     assert {c["level"] for c in json.loads(capsys.readouterr().out)} == {"annual"}
     assert main(["constraints", "list", "--level", "block"]) == 0
     table = capsys.readouterr().out
-    assert "33 constraints (33 block)" in table and "RestAfterCall" in table
+    assert "34 constraints (34 block)" in table and "RestAfterCall" in table
     assert "BlockStaffing" not in table
 
 
 def test_list_table_has_a_level_column(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["constraints", "list"]) == 0
     table = capsys.readouterr().out
-    assert "45 constraints (12 annual, 33 block)" in table
+    assert "46 constraints (12 annual, 34 block)" in table
     rows = [[cell.strip() for cell in line.split("│")] for line in table.splitlines()]
     assert ["annual", "BlockStaffing", "hard"] in [row[:3] for row in rows]
     assert ["block", "SundayCallEquity", "soft", "10"] in [row[:4] for row in rows]
@@ -67,7 +67,7 @@ def test_an_unknown_level_is_bad_input(capsys: pytest.CaptureFixture[str]) -> No
 def test_verify_passes_for_both_levels(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["constraints", "verify"]) == 0
     out = capsys.readouterr().out
-    assert "OK annual: 12 constraints" in out and "OK block: 33 constraints" in out
+    assert "OK annual: 12 constraints" in out and "OK block: 34 constraints" in out
 
 
 def test_a_crippled_block_registry_fails_naming_the_level(
@@ -89,7 +89,7 @@ def test_a_crippled_annual_registry_fails_naming_the_level(
     monkeypatch.setattr(preflight, "ANNUAL_REGISTRY", crippled)
     assert main(["constraints", "verify"]) == 1
     out = capsys.readouterr().out
-    assert "FAIL annual: missing: BlockStaffing" in out and "OK block: 33" in out
+    assert "FAIL annual: missing: BlockStaffing" in out and "OK block: 34" in out
     with pytest.raises(RefusedError) as refused:
         preflight.preflight("annual")
     assert str(refused.value) == (
@@ -105,7 +105,7 @@ def test_deep_verify_passes_on_both_real_registries(
     assert main(["constraints", "verify", "--deep"]) == 0
     out = capsys.readouterr().out
     assert "OK annual: 12 constraints, names and kinds match the manifest; each binds" in out
-    assert "OK block: 33 constraints, names and kinds match the manifest; each binds" in out
+    assert "OK block: 34 constraints, names and kinds match the manifest; each binds" in out
 
 
 def test_deep_verify_fails_naming_an_inert_constraint(

@@ -14,9 +14,14 @@ import typer
 from rich.console import Console
 
 from residency.compliance.csv_io import read_duty_csv, read_periods_csv
+from residency.compliance.policy import continuous_break_minutes
 from residency.compliance.report import render_text, to_json
 from residency.compliance.rules.averaging import AcademicCalendar, AveragingMode
-from residency.compliance.rules.base import DutyPeriod
+from residency.compliance.rules.base import (
+    DEFAULT_CONTINUOUS_BREAK_MINUTES,
+    MAX_CONTINUOUS_BREAK_MINUTES,
+    DutyPeriod,
+)
 from residency.compliance.validator import CheckOptions, check_duty
 from residency.errors import InputError
 
@@ -54,11 +59,28 @@ def check(
         "one holding today, else the latest in the database).",
     ),
     top: int = typer.Option(20, min=1, help="Person-period rows to show, worst first."),
+    continuous_break_minutes: int | None = typer.Option(
+        None,
+        min=0,
+        max=MAX_CONTINUOUS_BREAK_MINUTES,
+        help="Two duty periods at most this many minutes apart are one continuous run "
+        "(a lunch break inside a working day); 0: only touching periods join. Default: the "
+        f"program's policy.duty.continuous_break_minutes with --block, else "
+        f"{DEFAULT_CONTINUOUS_BREAK_MINUTES}.",
+    ),
 ) -> None:
     """Check duty periods against the ACGME rules; exit 1 when any rule is violated."""
-    duty, calendar = _load(file, block, academic_year, academic_year_start)
+    duty, calendar, program_break = _load(file, block, academic_year, academic_year_start)
     rotations = read_periods_csv(periods) if periods is not None else {}
-    result = check_duty(duty, CheckOptions(mode=mode, calendar=calendar, rotations=rotations))
+    options = CheckOptions(
+        mode=mode,
+        calendar=calendar,
+        rotations=rotations,
+        continuous_break_minutes=(
+            program_break if continuous_break_minutes is None else continuous_break_minutes
+        ),
+    )
+    result = check_duty(duty, options)
     if as_json:
         sys.stdout.write(json.dumps(to_json(result), indent=2) + "\n")
     else:
@@ -84,14 +106,15 @@ def _calendar(academic_year_start: str | None) -> AcademicCalendar:
 
 def _load(
     file: Path | None, block: int | None, academic_year: int | None, start: str | None
-) -> tuple[list[DutyPeriod], AcademicCalendar]:
+) -> tuple[list[DutyPeriod], AcademicCalendar, int]:
+    """The duty periods, the calendar they average over, and the break that joins them."""
     if (file is None) == (block is None):
         raise InputError("give either a duty CSV FILE or --block N (not both, not neither)")
     if file is not None:
         if academic_year is not None:
             raise InputError("--academic-year goes with --block, not with a FILE")
         calendar = _calendar(start)
-        return read_duty_csv(file), calendar
+        return read_duty_csv(file), calendar, DEFAULT_CONTINUOUS_BREAK_MINUTES
     if start is not None:
         raise InputError(
             "--academic-year-start goes with a FILE; --block averages over the program's own "
@@ -103,10 +126,11 @@ def _load(
 
 def _stored_block(
     academic_year: int | None, block: int
-) -> tuple[list[DutyPeriod], AcademicCalendar]:
+) -> tuple[list[DutyPeriod], AcademicCalendar, int]:
     # Imported here: checking a file must not need the database.
     from residency.calendar.service import academic_calendar, default_academic_year
     from residency.db import unit_of_work
+    from residency.program.settings import program_policy
     from residency.scheduling.block.duty import duty_periods_for_block
 
     with unit_of_work() as session:
@@ -117,4 +141,5 @@ def _stored_block(
         periods: list[DutyPeriod] = duty_periods_for_block(session, year, block)
         # The calendar generate's re-check averages over: the blocks stored for the program.
         calendar = academic_calendar(session)
-    return periods, calendar
+        joins = continuous_break_minutes(program_policy(session))  # as generate's re-check
+    return periods, calendar, joins

@@ -50,6 +50,7 @@ def _summary_json(result: CheckResult) -> dict[str, Any]:
     return {
         "mode": result.options.mode.value,
         "averaging": result.options.averaging_label,
+        "continuous_break_minutes": result.options.continuous_break_minutes,
         "people": result.people,
         "duty_periods": result.duty_periods,
         "periods_checked": result.checked_periods,
@@ -96,6 +97,8 @@ def render_text(result: CheckResult, console: Console, top: int = 20) -> None:
         f"({result.skipped_periods} skipped: all leave)"
     )
     console.print(f"Averaging: {result.options.averaging_label}")
+    minutes = result.options.continuous_break_minutes
+    console.print(f"Continuous runs: breaks of up to {minutes} min are part of the run")
     for title, findings in (("Violations", result.violations), ("Warnings", result.warnings)):
         if findings:
             console.print(_findings_table(title, findings))

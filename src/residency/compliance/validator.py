@@ -20,7 +20,14 @@ from residency.compliance.rules.averaging import (
     rolling_windows,
     rotation_periods,
 )
-from residency.compliance.rules.base import DAY, DutyPeriod, Finding, Severity
+from residency.compliance.rules.base import (
+    DAY,
+    DEFAULT_CONTINUOUS_BREAK_MINUTES,
+    MAX_CONTINUOUS_BREAK_MINUTES,
+    DutyPeriod,
+    Finding,
+    Severity,
+)
 from residency.compliance.rules.context import PersonContext, Rule, closer
 from residency.compliance.rules.registry import ALL_RULES
 from residency.compliance.rules.timeline import PersonTimeline
@@ -33,6 +40,16 @@ class CheckOptions:
     mode: AveragingMode = AveragingMode.BLOCK
     calendar: AcademicCalendar = field(default_factory=AcademicCalendar)
     rotations: Mapping[str, Sequence[RotationPeriod]] = field(default_factory=dict)
+    # Two duty periods at most this many minutes apart are one continuous run (a lunch break
+    # inside a working day); the program's policy.duty.continuous_break_minutes.
+    continuous_break_minutes: int = DEFAULT_CONTINUOUS_BREAK_MINUTES
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.continuous_break_minutes <= MAX_CONTINUOUS_BREAK_MINUTES:
+            raise ValueError(
+                f"continuous_break_minutes {self.continuous_break_minutes} is not in "
+                f"0-{MAX_CONTINUOUS_BREAK_MINUTES}"
+            )
 
     @property
     def averaging_label(self) -> str:
@@ -77,7 +94,7 @@ def check_duty(
     kept_stats: list[PeriodStats] = []
     checked = skipped = 0
     for person_id, periods in by_person.items():
-        timeline = PersonTimeline(person_id, periods)
+        timeline = PersonTimeline(person_id, periods, options.continuous_break_minutes * 60)
         measured = [measure_period(timeline, p) for p in _periods_for(timeline, options)]
         eligible = [stats for stats in measured if stats.eligible_days > 0]
         checked += len(eligible)

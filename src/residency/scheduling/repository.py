@@ -7,14 +7,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 
 from residency.absences.models import Absence
 from residency.calendar.models import HalfDay
-from residency.ops.models import SETTINGS_ROW_ID, AppSettings
 from residency.people.models import Person, PersonKind, ResidentLevel
 from residency.rotations.models import RotationTemplate
 from residency.scheduling.models import (
@@ -52,11 +50,6 @@ def now() -> datetime:
 def aware(moment: datetime) -> datetime:
     """SQLite hands back naive date-times for timezone-aware columns; they were stored in UTC."""
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
-def policy(session: Session) -> dict[str, Any]:
-    row = session.get(AppSettings, SETTINGS_ROW_ID)
-    return dict(row.policy) if row is not None and row.policy else {}
 
 
 def plan_entries(

@@ -37,12 +37,16 @@ def test_more_than_four_hours_of_transition_is_a_violation() -> None:
     assert (finding.value, finding.limit) == (28.5, 28.0)
 
 
-def test_touching_periods_merge_into_one_run_but_a_one_minute_gap_splits_it() -> None:
+def test_touching_periods_merge_into_one_run_but_a_gap_longer_than_the_break_splits_it() -> None:
     touching = [
         duty("2025-07-01T07:00", "2025-07-01T17:00"),
         duty("2025-07-01T17:00", "2025-07-02T08:00", "in_house_call"),
     ]
     split = [
+        duty("2025-07-01T07:00", "2025-07-01T17:00"),
+        duty("2025-07-01T18:01", "2025-07-02T08:00", "in_house_call"),  # 61 min > 60
+    ]
+    one_minute = [
         duty("2025-07-01T07:00", "2025-07-01T17:00"),
         duty("2025-07-01T17:01", "2025-07-02T08:00", "in_house_call"),
     ]
@@ -50,6 +54,7 @@ def test_touching_periods_merge_into_one_run_but_a_one_minute_gap_splits_it() ->
     [finding] = findings(touching, twenty_four_plus_four)
     assert finding.value == 25.0
     assert findings(split, twenty_four_plus_four) == []
+    assert findings(one_minute, twenty_four_plus_four, continuous_break_minutes=0) == []
 
 
 def test_overlapping_periods_count_their_union() -> None:

@@ -1,17 +1,20 @@
-"""Random small programs: every schedule the engine returns breaks no hard rule."""
+"""Random small programs: every schedule the engine returns breaks no hard rule, and the engine
+and the checker see the same short gaps between duty periods (whatever the program's break)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
+from engine_duty import schedule_duty
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from residency.compliance.validator import CheckOptions, check_duty
 from residency.rotations.duty_pattern import Session
 from residency.scheduling.engine import examples as ex
-from residency.scheduling.engine.constraints.registry import REGISTRY
-from residency.scheduling.engine.problem import Absence, Problem, Request
-from residency.scheduling.engine.results import SolveParams
+from residency.scheduling.engine.constraints.registry import REGISTRY, by_name
+from residency.scheduling.engine.problem import Absence, Policy, Problem, Request
+from residency.scheduling.engine.results import Schedule, SolveParams
 from residency.scheduling.engine.solve import solve
 
 ROTATIONS = ("wards", "nights", "elective")
@@ -54,6 +57,7 @@ def small_programs(draw: st.DrawFn) -> Problem:
             Request(residents[r].id, ex.MONDAY + timedelta(d), "clinic", Session.AM, w)
             for r, d, w in wanted
         ),
+        policy=Policy(continuous_break_minutes=draw(st.sampled_from([0, 60, 120]))),
     )
 
 
@@ -68,5 +72,18 @@ def test_every_schedule_breaks_no_hard_rule(problem):
         assert {
             c.name: c.violations(schedule) for c in REGISTRY if c.hard and c.violations(schedule)
         } == {}
+        assert _engine_gaps(schedule) == _checker_gaps(problem, schedule)
     else:
         assert solution.conflicting
+
+
+def _engine_gaps(schedule: Schedule) -> list[tuple[str | None, date | None]]:
+    return sorted((v.person_id, v.day) for v in by_name("EightHoursOff").violations(schedule))
+
+
+def _checker_gaps(problem: Problem, schedule: Schedule) -> list[tuple[str | None, date | None]]:
+    options = CheckOptions(continuous_break_minutes=problem.policy.continuous_break_minutes)
+    result = check_duty(schedule_duty(problem, schedule), options)
+    return sorted(
+        (f.person_id, f.period_end.date()) for f in result.warnings if f.rule == "ACGME-8H-BETWEEN"
+    )

@@ -4,13 +4,12 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from engine_duty import schedule_duty
 
 from fixtures.sample_block import sample_block
-from residency.compliance.duty import LeaveDay, ScheduledActivity, ScheduledCall, duty_periods
 from residency.compliance.validator import check_duty
 from residency.scheduling.engine import examples as ex
 from residency.scheduling.engine.constraints.registry import REGISTRY
-from residency.scheduling.engine.items import CallKey, call_item
 from residency.scheduling.engine.problem import Absence, PreviousSchedule, Problem
 from residency.scheduling.engine.results import Schedule, SolveMode, SolveParams
 from residency.scheduling.engine.solve import solve
@@ -53,37 +52,11 @@ def test_sample_block_has_a_schedule_that_breaks_no_hard_rule(block, block_solut
 
 
 def test_sample_block_passes_the_independent_compliance_checker(block, block_solution):
-    duty = duty_periods(*_compliance_input(block, block_solution.schedule(block)))
+    duty = schedule_duty(block, block_solution.schedule(block))
 
     result = check_duty(duty)
 
     assert result.violations == []
-
-
-def _compliance_input(problem: Problem, schedule: Schedule):
-    pgy = {r.id: r.pgy for r in problem.residents}
-    activities = [
-        ScheduledActivity(a.person_id, pgy[a.person_id], a.day, a.session, _pattern(problem, a))
-        for a in schedule.assignments
-        if a.person_id in pgy
-    ]
-    calls = []
-    for c in schedule.call_assignments:
-        item = call_item(problem, CallKey(c.person_id, c.day, c.service_id))
-        if c.person_id in pgy and item is not None:
-            calls.append(
-                ScheduledCall(c.person_id, pgy[c.person_id], c.day, item.start, item.end, item.duty)
-            )
-    leave = [
-        LeaveDay(r.id, r.pgy, day) for r in problem.residents for day in problem.leave_days(r.id)
-    ]
-    return activities, calls, leave
-
-
-def _pattern(problem: Problem, assignment):
-    activity = problem.activity(assignment.activity_id)
-    assert activity is not None
-    return activity.pattern
 
 
 def test_time_limit_is_respected(block):

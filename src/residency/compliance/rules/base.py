@@ -24,6 +24,12 @@ SECOND = timedelta(seconds=1)
 # Being reachable at home is not work (home_call_work is); leave is not duty at all.
 PASSIVE_KINDS = frozenset({DutyKind.LEAVE, DutyKind.HOME_CALL})
 
+# A break of at most this long inside a working day (lunch between two logged sessions) is
+# part of one duty period, in the checker and the engine alike; programs may change it
+# (policy duty.continuous_break_minutes, 0-240; 0: only touching periods join).
+DEFAULT_CONTINUOUS_BREAK_MINUTES = 60
+MAX_CONTINUOUS_BREAK_MINUTES = 240
+
 
 @dataclass(frozen=True, order=True)
 class DutyPeriod:
@@ -97,8 +103,10 @@ def day_seconds(day: date) -> int:
 
 __all__ = [
     "DAY",
+    "DEFAULT_CONTINUOUS_BREAK_MINUTES",
     "EPOCH",
     "HOUR",
+    "MAX_CONTINUOUS_BREAK_MINUTES",
     "PASSIVE_KINDS",
     "SECOND",
     "DutyKind",

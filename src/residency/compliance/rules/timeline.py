@@ -1,7 +1,10 @@
 """One person's duty, sorted once and indexed so any period can be measured in O(log n).
 
 Built in a single pass over the person's periods sorted by start:
-- runs: active duty merged where periods overlap or touch (the 24+4, 14 h and 8 h rules);
+- runs: active duty merged where periods overlap, touch or are separated by a break no
+  longer than the program's continuous break (the 24+4, 14 h and 8 h rules);
+- worked time: active duty merged where periods overlap or touch (80 h), so a break that
+  joins two runs is not worked time;
 - free gaps: the complement of every duty kind and leave (days off, VI.F.2.c);
 - in-house calls: in_house_call periods merged where they overlap or touch, so a call
   logged as two rows (evening, then after midnight) counts once (VI.F.7);
@@ -17,6 +20,7 @@ from itertools import accumulate
 
 from residency.compliance.rules.base import (
     DAY,
+    DEFAULT_CONTINUOUS_BREAK_MINUTES,
     EPOCH,
     PASSIVE_KINDS,
     SECOND,
@@ -33,7 +37,8 @@ _Interval = tuple[int, int]
 
 @dataclass(frozen=True, slots=True)
 class Run:
-    """A continuous stretch of active duty, in wall-clock seconds (see base.to_seconds)."""
+    """A continuous stretch of active duty, in wall-clock seconds (see base.to_seconds); a
+    short break inside it counts toward its length (`seconds`), not toward `clinical_seconds`."""
 
     start: int
     end: int
@@ -83,6 +88,24 @@ def _runs(active: list[tuple[int, int, DutyKind]]) -> list[Run]:
     return runs
 
 
+def join_breaks(runs: list[Run], break_seconds: int) -> list[Run]:
+    """A break of at most `break_seconds` between two runs (program setting
+    duty.continuous_break_minutes) is part of one duty period: the runs become one."""
+    joined: list[Run] = []
+    for run in runs:
+        if joined and run.start - joined[-1].end <= break_seconds:
+            last = joined[-1]
+            joined[-1] = Run(
+                last.start,
+                run.end,
+                last.clinical_seconds + run.clinical_seconds,  # disjoint: the sum is the union
+                last.has_in_house_call or run.has_in_house_call,
+            )
+        else:
+            joined.append(run)
+    return joined
+
+
 def merge_intervals(intervals: Iterable[_Interval]) -> list[_Interval]:
     """Union of intervals sorted by start; touching intervals merge (a gap of zero is none)."""
     merged: list[_Interval] = []
@@ -108,7 +131,12 @@ def _whole_days(intervals: list[_Interval]) -> list[int]:
 
 
 class PersonTimeline:
-    def __init__(self, person_id: str, periods: Iterable[DutyPeriod]) -> None:
+    def __init__(
+        self,
+        person_id: str,
+        periods: Iterable[DutyPeriod],
+        break_seconds: int = DEFAULT_CONTINUOUS_BREAK_MINUTES * 60,
+    ) -> None:
         self.person_id = person_id
         items = sorted(
             ((p.start - EPOCH) // SECOND + DAY, (p.end - EPOCH) // SECOND + DAY, p.kind, p.pgy)
@@ -129,20 +157,22 @@ class PersonTimeline:
                 leave.append((start, end))
             elif kind is DutyKind.MOONLIGHTING:
                 self.moonlighting.append(Moonlighting(start, end, pgy))
-        self.runs = _runs(active)
+        touching = _runs(active)
+        self.runs = join_breaks(touching, break_seconds)
         self.first_second = items[0][0]
         self.last_second = max(item[1] for item in items)
         self._starts = [item[0] for item in items]
         self._pgys = [item[3] for item in items]
-        self._index_runs()
+        self._index_worked_time(touching)
         self._index_free_time((start, end) for start, end, _, _ in items)
         self.call_starts = [start for start, _ in merge_intervals(calls)]
         self.leave_days = _whole_days(merge_intervals(leave))
 
-    def _index_runs(self) -> None:
-        self._run_starts = [run.start for run in self.runs]
-        self._run_ends = [run.end for run in self.runs]
-        self._worked_before = [0, *accumulate(run.seconds for run in self.runs)]
+    def _index_worked_time(self, touching: list[Run]) -> None:
+        # Runs before breaks are joined: their union is exactly the active duty.
+        self._run_starts = [run.start for run in touching]
+        self._run_ends = [run.end for run in touching]
+        self._worked_before = [0, *accumulate(run.seconds for run in touching)]
 
     def _index_free_time(self, every_period: Iterable[_Interval]) -> None:
         gaps = _free_gaps(merge_intervals(every_period))

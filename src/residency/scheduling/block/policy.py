@@ -7,6 +7,8 @@ Keys read (all optional; the engine's defaults apply when absent):
     faculty_clinic_half_days_per_week: {program_director: 0, department_chief: 1, ...}
     max_consecutive_night_float_nights: 6
     wednesday_rules: {am_intern_only, pm_single_faculty, inverted_fourth_wednesday}
+    duty: {continuous_break_minutes: 60}  # breaks up to this long join one duty period
+                                          # (checker and engine; 0-240)
     block_schedule:
       continuity_clinic: CC          # the clinic template every resident belongs to
       open_activities: [DID]         # templates any resident may do, whatever the rotation
@@ -25,6 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from residency.compliance.policy import continuous_break_minutes
 from residency.errors import InputError
 from residency.scheduling.engine.problem import (
     FacultyRole,
@@ -86,6 +89,7 @@ def engine_policy(settings: BlockSettings) -> Policy:
             faculty_weekly_clinic_limits=_clinic_limits(raw),
             clinic_halfdays_per_week=_clinic_targets(block),
             max_consecutive_nights=int(raw.get("max_consecutive_night_float_nights", 6)),
+            continuous_break_minutes=continuous_break_minutes(raw),
             wednesday=_wednesday(wednesday) if wednesday else None,
             fmit=(
                 FmitPolicy(int(block.get("fmit_attendings_per_week", 1)))

@@ -29,6 +29,7 @@ from residency.calendar.service import block_row
 from residency.errors import RefusedError
 from residency.people.models import FacultyRole as DbRole
 from residency.people.models import Person
+from residency.program.settings import program_policy
 from residency.rotations.duty_pattern import DutyKind
 from residency.rotations.models import ActivityType, RotationTemplate
 from residency.scheduling import repository as repo
@@ -103,7 +104,7 @@ def build_block_problem(
 ) -> BlockData:
     block = block_row(session, academic_year, number)
     entries = require_plan(session, academic_year, number)
-    settings = BlockSettings.from_policy(repo.policy(session))
+    settings = BlockSettings.from_policy(program_policy(session))
     templates = {t.abbreviation: t for t in repo.templates(session)}
     levels = repo.resident_levels(session, academic_year)
     residents_by_id = repo.people_by_id(session, list(levels))

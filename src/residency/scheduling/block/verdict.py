@@ -15,9 +15,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from residency.calendar.service import academic_calendar
+from residency.compliance.policy import continuous_break_minutes
 from residency.compliance.report import to_json
 from residency.compliance.rules.base import Finding
 from residency.compliance.validator import CheckOptions, CheckResult, check_duty
+from residency.program.settings import program_policy
 from residency.scheduling import repository as repo
 from residency.scheduling.block import conflicts as checks
 from residency.scheduling.block.conflicts import Override
@@ -44,7 +46,11 @@ def check_stored_block(
     session: Session, data: BlockData, version: Version = PUBLISHED
 ) -> CheckResult:
     periods = duty_periods_between(session, data.start, data.end, data.academic_year, version)
-    return check_duty(periods, CheckOptions(calendar=academic_calendar(session)))
+    options = CheckOptions(
+        calendar=academic_calendar(session),
+        continuous_break_minutes=continuous_break_minutes(program_policy(session)),
+    )
+    return check_duty(periods, options)
 
 
 def check_saved(session: Session, data: BlockData, version: Version) -> SavedReport:

@@ -91,6 +91,10 @@ def is_variable(lit: Lit) -> bool:
     return not isinstance(lit, int)
 
 
+def is_off(lit: Lit) -> bool:
+    return isinstance(lit, int) and lit == 0
+
+
 @dataclass
 class PersonTimeline:
     items: list[Item] = field(default_factory=list)
@@ -119,6 +123,7 @@ class ModelVars:
             p: PersonTimeline() for p in problem.person_ids
         }
         self._busy: dict[tuple[str, int, str], Lit] = {}
+        self._any_busy: dict[tuple[str, int, int, str], Lit] = {}
         self._by_slot: dict[tuple[str, date, Session], list[tuple[SlotKey, Any]]] = {}
         self._by_person_day: dict[tuple[str, date], list[tuple[SlotKey | CallKey, Any]]] = {}
         self._create_variables()
@@ -254,6 +259,29 @@ class ModelVars:
         for lit in lits:
             self.cp.add_implication(lit, busy)
         return busy
+
+    def any_busy(
+        self, person_id: str, first: int, last: int, counts: Callable[[Item], bool], tag: str
+    ) -> Lit:
+        """Like `busy`, for the stretch of segments first..last: implied by each busy one."""
+        if first == last:
+            return self.busy(person_id, first, counts, tag)
+        key = (person_id, first, last, tag)
+        if key not in self._any_busy:
+            lits = [self.busy(person_id, k, counts, tag) for k in range(first, last + 1)]
+            variables = [lit for lit in lits if is_variable(lit)]
+            if any(not is_variable(lit) and lit == 1 for lit in lits):
+                self._any_busy[key] = 1
+            elif not variables:
+                self._any_busy[key] = 0
+            elif len(variables) == 1:
+                self._any_busy[key] = variables[0]
+            else:
+                found = self.cp.new_bool_var(f"any_busy_{tag}[{person_id},{first},{last}]")
+                for lit in variables:
+                    self.cp.add_implication(lit, found)
+                self._any_busy[key] = found
+        return self._any_busy[key]
 
     def lits_for(
         self, person_id: str, day: date, activity_id: str | None, session: Session | None

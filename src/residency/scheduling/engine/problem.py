@@ -14,7 +14,7 @@ from enum import StrEnum
 from functools import cached_property
 
 from residency.calendar.academic_year import days as calendar_days
-from residency.compliance.rules.base import DutyPeriod
+from residency.compliance.rules.base import DEFAULT_CONTINUOUS_BREAK_MINUTES, DutyPeriod
 from residency.rotations.duty_pattern import DutyPattern, Session
 
 FMIT_ACTIVITY = "fmit"  # activity id used by locks and requests to mean "FMIT attending week"
@@ -216,6 +216,9 @@ class Policy:
     clinic_halfdays_per_week: Mapping[int, int] = field(default_factory=default_clinic_halfdays)
     max_consecutive_nights: int = 6
     post_night_rest_hours: int = 12
+    # A break of at most this long between two duties is part of one duty period (lunch
+    # between two sessions), as in the checker: the 24+4 run and the 8 h gap see through it.
+    continuous_break_minutes: int = DEFAULT_CONTINUOUS_BREAK_MINUTES
     wednesday: WednesdayRules | None = None
     fmit: FmitPolicy | None = None
 

@@ -1,7 +1,9 @@
 """A person's time cut into elementary segments between the start and end of their items.
 
-Consecutive segments touch, so a continuous duty run is a stretch of consecutive busy segments;
-that is how the 24+4, rest and post-night rules see runs that span several assignments.
+Consecutive segments touch, so a continuous duty run is a stretch of consecutive busy segments
+in which no free stretch is longer than the program's continuous break
+(`Policy.continuous_break_minutes`: a lunch break between two sessions is part of the run, as
+in the checker); that is how the 24+4 and 8 h rules see runs that span several assignments.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from residency.scheduling.engine.items import Item
 
@@ -34,12 +36,14 @@ def segments(items: Sequence[Item]) -> list[Segment]:
     return [Segment(points[k], points[k + 1], tuple(c)) for k, c in enumerate(covering)]
 
 
-def runs(items: Sequence[Item]) -> list[list[Item]]:
-    """Plain-Python continuous duty runs: work items that overlap or touch (ACGME.md)."""
+def runs(items: Sequence[Item], break_minutes: int = 0) -> list[list[Item]]:
+    """Plain-Python continuous duty runs: work items that overlap, touch or are at most
+    `break_minutes` apart (ACGME.md; the checker's compliance/rules/timeline.py)."""
     result: list[list[Item]] = []
     end: datetime | None = None
+    joins = timedelta(minutes=break_minutes)
     for item in sorted((i for i in items if i.is_work), key=lambda i: (i.start, i.end)):
-        if end is not None and item.start <= end:
+        if end is not None and item.start <= end + joins:
             result[-1].append(item)
             end = max(end, item.end)
         else:
@@ -50,3 +54,22 @@ def runs(items: Sequence[Item]) -> list[list[Item]]:
 
 def run_span(run: Sequence[Item]) -> tuple[datetime, datetime]:
     return min(i.start for i in run), max(i.end for i in run)
+
+
+def break_windows(segments: Sequence[Segment], break_minutes: int) -> dict[int, list[int]]:
+    """The shortest stretches of consecutive segments longer than the break, by their last
+    index: {last: [first, ...]}. A run spans a stretch only if each such window inside it has
+    a busy segment (a free window is a real gap, not a break)."""
+    by_last: dict[int, list[int]] = {}
+    last, minutes = 0, 0  # minutes of segments first..last-1
+    for first in range(len(segments)):
+        if last < first:
+            last, minutes = first, 0
+        while last < len(segments) and minutes <= break_minutes:
+            minutes += segments[last].minutes
+            last += 1
+        if minutes <= break_minutes:
+            break  # the remaining segments are no longer than a break together
+        by_last.setdefault(last - 1, []).append(first)
+        minutes -= segments[first].minutes
+    return by_last

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from residency.compliance.rules.base import MAX_CONTINUOUS_BREAK_MINUTES
 from residency.errors import InputError
 from residency.rotations.duty_pattern import DutyPattern
 
@@ -28,6 +29,7 @@ def validate_problem(problem: Problem) -> None:
         _require_one_shift_per_session(f"call service {service.id}", service.pattern)
     _require_known_people(problem)
     _require_known_activities(problem)
+    _require_break_in_range(problem.policy.continuous_break_minutes)
 
 
 def _require_unique(what: str, values: list[str] | tuple[str, ...]) -> None:
@@ -41,6 +43,13 @@ def _require_one_shift_per_session(owner: str, pattern: DutyPattern) -> None:
     clashes = sorted(key for key, n in seen.items() if n > 1)
     if clashes:
         raise ProblemError(f"{owner}: at most one shift per weekday and half-day; got {clashes}")
+
+
+def _require_break_in_range(minutes: int) -> None:
+    if not 0 <= minutes <= MAX_CONTINUOUS_BREAK_MINUTES:
+        raise ProblemError(
+            f"policy.continuous_break_minutes {minutes} is not in 0-{MAX_CONTINUOUS_BREAK_MINUTES}"
+        )
 
 
 def _require_known_people(problem: Problem) -> None:

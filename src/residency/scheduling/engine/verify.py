@@ -42,6 +42,7 @@ EXPECTED_HARD = (
     "LockedAssignments",
 )
 EXPECTED_SOFT = (
+    "EightHoursOff",
     "ContinuityClinic",
     "WorkloadEquity",
     "Continuity",

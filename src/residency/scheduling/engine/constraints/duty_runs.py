@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from residency.calendar.academic_year import days as calendar_days
@@ -11,10 +12,18 @@ from residency.rotations.duty_pattern import DutyKind, Session
 from residency.scheduling.engine import examples as ex
 from residency.scheduling.engine.constraints.base import Activation, Constraint, Violation, added
 from residency.scheduling.engine.items import Item
-from residency.scheduling.engine.model import ModelVars, RuleModel, non_transition_work, work
+from residency.scheduling.engine.model import (
+    Lit,
+    ModelVars,
+    RuleModel,
+    is_off,
+    is_variable,
+    non_transition_work,
+    work,
+)
 from residency.scheduling.engine.problem import ActivityKind, Lock, Problem, Request
 from residency.scheduling.engine.results import Schedule
-from residency.scheduling.engine.timeline import run_span, runs
+from residency.scheduling.engine.timeline import break_windows, run_span, runs
 
 RUN_LIMITS = ((work, 28, "work"), (non_transition_work, 24, "duty"))
 
@@ -27,39 +36,16 @@ class TwentyFourPlusFour(Constraint):
     def add_to(self, model: RuleModel, vars: ModelVars, problem: Problem) -> Activation:
         for resident in problem.residents:
             for counts, hours, tag in RUN_LIMITS:
-                self._limit_runs(model, vars, resident.id, counts, hours, tag)
+                RunLimit(model, vars, resident.id, counts, hours * 60, tag).add()
         return added(model, "over-long duty windows ruled out", "no run can exceed 24 hours")
-
-    @staticmethod
-    def _limit_runs(
-        model: RuleModel,
-        vars: ModelVars,
-        person_id: str,
-        counts: Callable[[Item], bool],
-        hours: int,
-        tag: str,
-    ) -> None:
-        """Every shortest stretch of consecutive segments longer than the limit must not be
-        busy throughout (a busy stretch is a continuous run)."""
-        segments = vars.timelines[person_id].segments
-        for first in range(len(segments)):
-            minutes, busy = 0, []
-            for index in range(first, len(segments)):
-                lit = vars.busy(person_id, index, counts, tag)
-                if isinstance(lit, int) and lit == 0:
-                    break
-                busy.append(lit)
-                minutes += segments[index].minutes
-                if minutes > hours * 60:
-                    model.forbid_together(busy)
-                    break
 
     def violations(self, schedule: Schedule) -> list[Violation]:
         found = []
         for resident in schedule.problem.residents:
             items = schedule.items(resident.id)
             for counts, hours, _ in RUN_LIMITS:
-                for run in runs([i for i in items if counts(i)]):
+                joins = schedule.problem.policy.continuous_break_minutes
+                for run in runs([i for i in items if counts(i)], joins):
                     start, end = run_span(run)
                     if end - start > timedelta(hours=hours) and any(i.key for i in run):
                         detail = f"run {start:%a %H:%M} to {end:%a %H:%M} > {hours} h"
@@ -72,6 +58,58 @@ class TwentyFourPlusFour(Constraint):
         # A 07:00-12:00 + 12:00-07:00 service day, then the next morning: a 29-hour run.
         service = ex.wards(weekdays=(0, 1), pm_end="07:00", kind=ActivityKind.ELECTIVE)
         return ex.week(residents=(ex.resident("r1", rotation_id="wards"),), activities=(service,))
+
+
+@dataclass
+class RunLimit:
+    """No run of one person may span a shortest stretch of segments longer than the limit: its
+    first and last segments busy and no free window longer than the program's break inside.
+    A break counts toward the length, so the 24 h limit is a little stricter here than in the
+    checker, which counts a break toward the 28 h only."""
+
+    model: RuleModel
+    vars: ModelVars
+    person_id: str
+    counts: Callable[[Item], bool]
+    limit_minutes: int
+    tag: str
+
+    def add(self) -> None:
+        self.segments = self.vars.timelines[self.person_id].segments
+        self.allowed_break = self.vars.problem.policy.continuous_break_minutes
+        self.windows = break_windows(self.segments, self.allowed_break)
+        for first in range(len(self.segments)):
+            start = self._busy(first)
+            if is_off(start):
+                continue
+            if self.segments[first].minutes > self.limit_minutes:
+                self.model.forbid(start)
+            else:
+                self._from(first, start)
+
+    def _from(self, first: int, start: Lit) -> None:
+        minutes, inside, tail = self.segments[first].minutes, [], None
+        for last in range(first + 1, len(self.segments)):
+            starts = self.windows.get(last - 1, ())
+            windows = [self._any_busy(f, last - 1) for f in starts if f > first]
+            if any(is_off(lit) for lit in windows):
+                return  # a real gap: no run from `first` reaches further
+            inside += [lit for lit in windows if is_variable(lit)]
+            minutes += self.segments[last].minutes
+            if minutes <= self.limit_minutes:
+                continue
+            tail = last if tail is None else tail  # where the stretch first gets too long
+            if sum(s.minutes for s in self.segments[tail:last]) > self.allowed_break:
+                return  # ending later leaves a free tail longer than a break: a gap
+            end = self._busy(last)
+            if not is_off(end):
+                self.model.forbid_together([start, end, *inside])
+
+    def _busy(self, index: int) -> Lit:
+        return self.vars.busy(self.person_id, index, self.counts, self.tag)
+
+    def _any_busy(self, first: int, last: int) -> Lit:
+        return self.vars.any_busy(self.person_id, first, last, self.counts, self.tag)
 
 
 def rest_violations(

@@ -18,6 +18,7 @@ from residency.scheduling.engine.constraints.duty_runs import (
     RestAfterCall,
     TwentyFourPlusFour,
 )
+from residency.scheduling.engine.constraints.eight_hours import EightHoursOff
 from residency.scheduling.engine.constraints.faculty import (
     FacultyClinicLimits,
     FMITCoverage,
@@ -77,6 +78,8 @@ REGISTRY: tuple[Constraint, ...] = (
     WednesdayAMInternOnly(),
     WednesdayPMSingleFaculty(),
     InvertedWednesday(),
+    # soft: ACGME "should" (VI.F.2.a), weighted above every preference
+    EightHoursOff(),
     # soft
     ContinuityClinic(),
     WorkloadEquity(),
