@@ -39,8 +39,8 @@ from residency.scheduling.block.problem import build_block_problem
 from residency.scheduling.engine import Problem, Solution, SolveMode, SolveParams, solve
 from residency.scheduling.engine.constraints.registry import REGISTRY
 from residency.scheduling.engine.items import CallKey, call_item
-from residency.scheduling.engine.model import build_model
 from residency.scheduling.engine.problem import Faculty, FacultyRole, Resident
+from residency.scheduling.engine.solve import build_model
 from residency.scheduling.runs.execute import execute_run
 from residency.scheduling.runs.versions import publish
 

@@ -8,10 +8,9 @@ from datetime import timedelta
 from residency.rotations.duty_pattern import Session
 from residency.scheduling.engine import examples as ex
 from residency.scheduling.engine.constraints.registry import REGISTRY
-from residency.scheduling.engine.model import build_model
 from residency.scheduling.engine.problem import Absence, ActivityKind, Lock
 from residency.scheduling.engine.results import SolveParams
-from residency.scheduling.engine.solve import solve
+from residency.scheduling.engine.solve import build_model, solve
 
 PARAMS = SolveParams(time_limit_s=10, workers=1, seed=1)
 

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -31,9 +31,6 @@ from residency.scheduling.engine.items import (
 )
 from residency.scheduling.engine.problem import FMIT_ACTIVITY, Problem
 from residency.scheduling.engine.timeline import Segment, segments
-
-if TYPE_CHECKING:
-    from residency.scheduling.engine.constraints.base import Activation, Constraint
 
 Lit = Any  # a CP-SAT BoolVar, or the int 1 (fixed on) or 0 (impossible)
 
@@ -318,36 +315,3 @@ def non_transition_work(item: Item) -> bool:
 
 def work(item: Item) -> bool:
     return item.is_work
-
-
-@dataclass
-class BuiltModel:
-    cp: cp_model.CpModel
-    vars: ModelVars
-    activations: dict[str, Activation]
-    enable: dict[str, Any]
-    penalties: dict[str, tuple[int, Any]]
-
-
-def build_model(
-    problem: Problem, constraints: Sequence[Constraint], explain: bool = False
-) -> BuiltModel:
-    cp = cp_model.CpModel()
-    # An explanation switches each hard rule off in turn, so it needs every variable.
-    tests = {} if explain else {c.name: c.possible(problem) for c in constraints}
-    model_vars = ModelVars(problem, cp, {name: t for name, t in tests.items() if t is not None})
-    rules = RuleModel(cp)
-    built = BuiltModel(cp, model_vars, {}, {}, {})
-    for constraint in constraints:
-        rules.enabled = (
-            cp.new_bool_var(f"enable[{constraint.name}]") if explain and constraint.hard else None
-        )
-        rules.added = rules.fixed_conflicts = 0
-        activation = constraint.add_to(rules, model_vars, problem)
-        built.activations[constraint.name] = activation
-        if rules.enabled is not None:
-            built.enable[constraint.name] = rules.enabled
-        if activation.penalty is not None:
-            built.penalties[constraint.name] = (constraint.weight, activation.penalty)
-    cp.minimize(sum(weight * penalty for weight, penalty in built.penalties.values()))
-    return built

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from ortools.sat.python import cp_model
 
-from residency.scheduling.engine.constraints.base import Constraint
+from residency.scheduling.engine.constraints.base import Activation, Constraint
+from residency.scheduling.engine.constraints.registry import REGISTRY
 from residency.scheduling.engine.cpsat import (
     conflicting_parts,
     model_size,
@@ -21,7 +24,7 @@ from residency.scheduling.engine.cpsat import (
     run,
 )
 from residency.scheduling.engine.items import CallKey, FmitKey, SlotKey
-from residency.scheduling.engine.model import BuiltModel, build_model
+from residency.scheduling.engine.model import ModelVars, RuleModel
 from residency.scheduling.engine.problem import Assignment, CallAssignment, FmitWeek, Problem
 from residency.scheduling.engine.results import (
     FOUND,
@@ -34,13 +37,44 @@ from residency.scheduling.engine.results import (
 from residency.scheduling.engine.validation import ProblemError
 
 
+@dataclass
+class BuiltModel:
+    cp: cp_model.CpModel
+    vars: ModelVars
+    activations: dict[str, Activation]
+    enable: dict[str, Any]
+    penalties: dict[str, tuple[int, Any]]
+
+
+def build_model(
+    problem: Problem, constraints: Sequence[Constraint], explain: bool = False
+) -> BuiltModel:
+    cp = cp_model.CpModel()
+    # An explanation switches each hard rule off in turn, so it needs every variable.
+    tests = {} if explain else {c.name: c.possible(problem) for c in constraints}
+    model_vars = ModelVars(problem, cp, {name: t for name, t in tests.items() if t is not None})
+    rules = RuleModel(cp)
+    built = BuiltModel(cp, model_vars, {}, {}, {})
+    for constraint in constraints:
+        rules.enabled = (
+            cp.new_bool_var(f"enable[{constraint.name}]") if explain and constraint.hard else None
+        )
+        rules.added = rules.fixed_conflicts = 0
+        activation = constraint.add_to(rules, model_vars, problem)
+        built.activations[constraint.name] = activation
+        if rules.enabled is not None:
+            built.enable[constraint.name] = rules.enabled
+        if activation.penalty is not None:
+            built.penalties[constraint.name] = (constraint.weight, activation.penalty)
+    cp.minimize(sum(weight * penalty for weight, penalty in built.penalties.values()))
+    return built
+
+
 def solve(
     problem: Problem,
     params: SolveParams | None = None,
     constraints: Sequence[Constraint] | None = None,
 ) -> Solution:
-    from residency.scheduling.engine.constraints.registry import REGISTRY
-
     params = params or SolveParams()
     rules = REGISTRY if constraints is None else constraints
     if params.mode == SolveMode.REPAIR and problem.previous is None:

@@ -29,6 +29,7 @@ from residency.scheduling.engine.annual.cohorts import (
     pgy_levels,
 )
 from residency.scheduling.engine.annual.constraints.base import AnnualConstraint
+from residency.scheduling.engine.annual.constraints.registry import ANNUAL_REGISTRY
 from residency.scheduling.engine.annual.dive import dive
 from residency.scheduling.engine.annual.problem import AnnualProblem, PlanEntry
 from residency.scheduling.engine.annual.results import AnnualSolution, cheaper_of
@@ -56,8 +57,6 @@ def solve_annual(
     params: SolveParams | None = None,
     constraints: Sequence[AnnualConstraint] | None = None,
 ) -> AnnualSolution:
-    from residency.scheduling.engine.annual.constraints.registry import ANNUAL_REGISTRY
-
     params = params or SolveParams()
     if params.mode == SolveMode.REPAIR and not problem.previous:
         raise ProblemError("mode repair needs the published plan (problem.previous)")
