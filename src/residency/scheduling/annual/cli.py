@@ -15,6 +15,7 @@ from residency.scheduling.annual.service import (
     claim_annual,
     no_plan_in_time,
     optimality,
+    solution_metrics,
 )
 from residency.scheduling.engine.results import SolveMode, SolveParams
 from residency.scheduling.runs.cli import publish_hint, publish_run
@@ -66,21 +67,13 @@ def plan_year_run(academic_year: int, params: SolveParams) -> AnnualPlanResult:
 
 
 def result_json(result: AnnualPlanResult) -> dict[str, object]:
-    solution = result.solution
     return {
         "run_id": result.run_id,
         "academic_year": result.academic_year,
-        "solver_status": solution.status,
-        "objective": solution.objective,
-        "best_bound": solution.best_bound,
-        "gap": solution.gap,
-        "wall_s": round(solution.wall_s, 3),
+        **solution_metrics(result.solution),  # what the run records, in the same words
         "entries_saved": result.entries_saved,
         "entries_kept": result.kept_entries,
-        "penalties": dict(solution.penalties),
-        "conflicts": list(solution.conflict_details),
-        "model_size": dict(solution.model_size),
-        "search": list(solution.search),
+        "conflicts": list(result.solution.conflict_details),
         "plan": result.grid,
         **({"changes": result.changes} if result.changes is not None else {}),
     }

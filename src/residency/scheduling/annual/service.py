@@ -108,7 +108,7 @@ def save_plan(
     if problem.previous and solution.has_plan:
         result = replace(result, changes=plan_changes(problem.previous, solution.entries))
     status = _run_status(solution)
-    metrics = _metrics(solution) | {"has_schedule": solution.has_plan}
+    metrics = solution_metrics(solution) | {"has_schedule": solution.has_plan}
     if result.changes is not None:
         metrics["changes"] = result.changes
     return Outcome(run.id, status, _run_message(solution, params_of(run)), metrics, result)
@@ -198,7 +198,7 @@ def no_plan_in_time(solution: AnnualSolution, time_limit_s: float) -> str:
     )
 
 
-def _metrics(solution: AnnualSolution) -> dict[str, object]:
+def solution_metrics(solution: AnnualSolution) -> dict[str, object]:
     return {
         "solver_status": solution.status,
         "objective": solution.objective,

@@ -9,14 +9,13 @@ from typing import Any
 
 import typer
 from rich.table import Table
-from sqlalchemy import select
 
 from residency.console import console
 from residency.db import unit_of_work
 from residency.errors import InputError
-from residency.scheduling import repository as repo
-from residency.scheduling.models import PublishedVersion, RunKind, ScheduleRun
+from residency.scheduling.models import RunKind
 from residency.scheduling.runs.diff import diff_run
+from residency.scheduling.runs.report import run_detail, runs_listing
 from residency.scheduling.runs.versions import describe_run, describe_scope, get_run, publish
 
 app = typer.Typer(help="Schedule runs: list, inspect, compare and publish.", no_args_is_help=True)
@@ -42,23 +41,6 @@ def publish_hint(run_id: int, published: bool) -> str:
     return f"Saved as a draft (run {run_id}); publish it with `residency runs publish {run_id}`."
 
 
-def run_json(run: ScheduleRun, published_ids: set[int]) -> dict[str, Any]:
-    return {
-        "id": run.id,
-        "kind": run.kind,
-        "academic_year": run.academic_year,
-        "block_number": run.block_number,
-        "status": run.status.value,
-        "published": run.id in published_ids,
-        "base_run_id": run.base_run_id,
-        "started_at": repo.aware(run.started_at).isoformat(),
-        "finished_at": repo.aware(run.finished_at).isoformat() if run.finished_at else None,
-        "heartbeat_at": repo.aware(run.heartbeat_at).isoformat() if run.heartbeat_at else None,
-        "parameters": run.parameters,
-        "message": run.message,
-    }
-
-
 @app.command("list")
 def list_runs(
     kind: KindChoice | None = typer.Option(None, help="Only block or annual runs."),
@@ -66,12 +48,7 @@ def list_runs(
 ) -> None:
     """Every run, newest first, with its status and whether it is published."""
     with unit_of_work() as session:
-        query = select(ScheduleRun).order_by(ScheduleRun.id.desc())
-        if kind is not None:
-            query = query.where(ScheduleRun.kind == KINDS[kind])
-        runs = list(session.scalars(query))
-        published_ids = set(session.scalars(select(PublishedVersion.run_id)))
-        found = [run_json(r, published_ids) | _brief(r) for r in runs]
+        found = runs_listing(session, None if kind is None else KINDS[kind])
     if as_json:
         sys.stdout.write(json.dumps(found, indent=2) + "\n")
         return
@@ -91,18 +68,6 @@ def list_runs(
     console.print(table)
 
 
-def _brief(run: ScheduleRun) -> dict[str, Any]:
-    m = run.metrics or {}
-    if m.get("has_schedule"):
-        gap = m.get("gap")
-        summary = f"objective {m.get('objective')}" + (
-            f", gap {100 * gap:.1f} %" if gap is not None else ""
-        )
-    else:
-        summary = run.message[:60]
-    return {"summary": summary}
-
-
 @app.command("show")
 def show_run(
     run_id: int = typer.Argument(..., metavar="RUN", help="Run id."),
@@ -110,10 +75,7 @@ def show_run(
 ) -> None:
     """One run: scope, status, parameters, and the result it recorded."""
     with unit_of_work() as session:
-        run = get_run(session, run_id)
-        found = run_json(run, set(session.scalars(select(PublishedVersion.run_id)))) | {
-            "metrics": run.metrics
-        }
+        found = run_detail(session, run_id)
     if as_json:
         sys.stdout.write(json.dumps(found, indent=2, default=str) + "\n")
         return

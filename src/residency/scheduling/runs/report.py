@@ -1,0 +1,60 @@
+"""Runs as plain data for every door: the listing with its one-line result, and one run in
+full (the CLI prints these; the API returns them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from residency.scheduling import repository as repo
+from residency.scheduling.models import PublishedVersion, RunKind, ScheduleRun
+from residency.scheduling.runs.versions import get_run
+
+
+def published_run_ids(session: Session) -> set[int]:
+    return set(session.scalars(select(PublishedVersion.run_id)))
+
+
+def runs_listing(session: Session, kind: RunKind | None = None) -> list[dict[str, Any]]:
+    """Every run (of a kind), newest first, each with a one-line result."""
+    query = select(ScheduleRun).order_by(ScheduleRun.id.desc())
+    if kind is not None:
+        query = query.where(ScheduleRun.kind == kind)
+    published = published_run_ids(session)
+    return [run_json(r, published) | _brief(r) for r in session.scalars(query)]
+
+
+def run_detail(session: Session, run_id: int) -> dict[str, Any]:
+    run = get_run(session, run_id)
+    return run_json(run, published_run_ids(session)) | {"metrics": run.metrics}
+
+
+def run_json(run: ScheduleRun, published_ids: set[int]) -> dict[str, Any]:
+    return {
+        "id": run.id,
+        "kind": run.kind,
+        "academic_year": run.academic_year,
+        "block_number": run.block_number,
+        "status": run.status.value,
+        "published": run.id in published_ids,
+        "base_run_id": run.base_run_id,
+        "started_at": repo.aware(run.started_at).isoformat(),
+        "finished_at": repo.aware(run.finished_at).isoformat() if run.finished_at else None,
+        "heartbeat_at": repo.aware(run.heartbeat_at).isoformat() if run.heartbeat_at else None,
+        "parameters": run.parameters,
+        "message": run.message,
+    }
+
+
+def _brief(run: ScheduleRun) -> dict[str, Any]:
+    m = run.metrics or {}
+    if m.get("has_schedule"):
+        gap = m.get("gap")
+        summary = f"objective {m.get('objective')}" + (
+            f", gap {100 * gap:.1f} %" if gap is not None else ""
+        )
+    else:
+        summary = run.message[:60]
+    return {"summary": summary}
