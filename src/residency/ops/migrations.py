@@ -4,6 +4,8 @@ in a database whose schema is not the one this code was written for."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from functools import cache
@@ -15,10 +17,10 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, event, inspect, select
+from sqlalchemy import Connection, Engine, event, inspect, select
 from sqlalchemy.orm import Session
 
-from residency.errors import InputError, SchemaMismatchError
+from residency.errors import InputError, RefusedError, SchemaMismatchError
 from residency.ops.models import SETTINGS_ROW_ID, AppSettings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -60,11 +62,46 @@ def code_head() -> str:
 def _run(engine: Engine, action: str, revision: str) -> None:
     config = alembic_config(engine)
     try:
-        with engine.begin() as connection:
+        with (
+            engine.connect() as connection,
+            _foreign_keys_off_on_sqlite(connection),
+            connection.begin(),
+        ):
             config.attributes["connection"] = connection
             getattr(command, action)(config, revision)
+            _require_intact_foreign_keys(connection)
     finally:
         forget_schema_verdict(engine)  # even a failed run may have changed the revision
+
+
+@contextmanager
+def _foreign_keys_off_on_sqlite(connection: Connection) -> Iterator[None]:
+    """SQLite alters a table by copying it and dropping the original; with foreign keys on,
+    dropping a table that others point at deletes their rows through ON DELETE CASCADE. So
+    they are off while migrating (the pragma works only outside a transaction) and checked
+    before the migration commits."""
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()
+    try:
+        yield
+    finally:
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+
+
+def _require_intact_foreign_keys(connection: Connection) -> None:
+    if connection.dialect.name != "sqlite":
+        return  # PostgreSQL checks every key as the migration runs
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        table, _rowid, parent, _key = broken[0]
+        raise RefusedError(
+            f"the migration would leave {len(broken)} rows pointing at missing rows (first: "
+            f"{table} -> {parent}); nothing was changed"
+        )
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
