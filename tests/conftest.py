@@ -7,6 +7,7 @@ an error: CI must prove both engines."""
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -102,11 +103,12 @@ def _admin() -> Engine:
     return create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
 
 
-def create_postgres_database() -> str:
+def create_postgres_database(template: str | None = None) -> str:
     name = f"residency_test_{uuid.uuid4().hex[:12]}"
+    copy_of = f' TEMPLATE "{make_url(template).database}"' if template else ""
     admin = _admin()
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"{copy_of}'))
     admin.dispose()
     return make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
 
@@ -120,16 +122,47 @@ def drop_postgres_database(url: str) -> None:
     admin.dispose()
 
 
-@pytest.fixture
-def make_empty_db(backend: str, tmp_path: Path) -> Iterator[Callable[[], str]]:
-    """Makes brand-new databases with no schema at all, dropped after the test."""
-    created: list[str] = []
+# One database per engine migrated to head once per session by running the migrations, then
+# copied for each test that wants a migrated database: a file copy on SQLite, CREATE DATABASE
+# ... TEMPLATE on PostgreSQL. (The migrations themselves are tested on empty databases.)
+_migrated: dict[str, str] = {}
 
-    def make() -> str:
+
+def _migrated_template(backend: str, folder: Path) -> str:
+    if backend not in _migrated:
         if backend == "sqlite":
-            url = f"sqlite:///{tmp_path / f'residency-{len(created)}.db'}"
+            url = f"sqlite:///{folder / 'migrated-template.db'}"
         else:
             url = create_postgres_database()
+        engine = build_engine(url)
+        migrations.upgrade(engine)
+        engine.dispose()  # PostgreSQL copies a template only while nobody is connected to it
+        _migrated[backend] = url
+    return _migrated[backend]
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if "postgresql" in _migrated:
+        drop_postgres_database(_migrated.pop("postgresql"))
+
+
+@pytest.fixture
+def make_empty_db(
+    backend: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Callable[..., str]]:
+    """Makes brand-new databases (with no schema at all, or `migrated` to head), dropped after
+    the test."""
+    created: list[str] = []
+
+    def make(migrated: bool = False) -> str:
+        template = _migrated_template(backend, tmp_path_factory.getbasetemp()) if migrated else None
+        if backend == "sqlite":
+            path = tmp_path / f"residency-{len(created)}.db"
+            if template:
+                shutil.copyfile(make_url(template).database or "", path)
+            url = f"sqlite:///{path}"
+        else:
+            url = create_postgres_database(template)
         created.append(url)
         return url
 
@@ -145,10 +178,9 @@ def empty_db_url(make_empty_db: Callable[[], str]) -> str:
 
 
 @pytest.fixture
-def db_url(empty_db_url: str) -> str:
+def db_url(make_empty_db: Callable[..., str]) -> str:
     """A database migrated to the code's head, as `residency db upgrade` leaves it."""
-    migrations.upgrade(build_engine(empty_db_url))
-    return empty_db_url
+    return make_empty_db(migrated=True)
 
 
 @pytest.fixture
