@@ -31,8 +31,12 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# Two processes, one per core; --dist loadscope keeps a module's tests (the SQLite and the
+# PostgreSQL half of each) in one process, which solves their shared problem once.
+PYTEST_WORKERS ?= 2
+
 pytest: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 test: lint pytest
 

@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from fixtures.databases import MigratedPool
 from residency.config import get_settings
 from residency.db import build_engine, engine_for
 from residency.ops import migrations
@@ -124,8 +125,10 @@ def drop_postgres_database(url: str) -> None:
 
 # One database per engine migrated to head once per session by running the migrations, then
 # copied for each test that wants a migrated database: a file copy on SQLite, CREATE DATABASE
-# ... TEMPLATE on PostgreSQL. (The migrations themselves are tested on empty databases.)
+# ... TEMPLATE on PostgreSQL, whose copies are then wiped and reused (fixtures/databases.py).
+# (The migrations themselves are tested on empty databases.)
 _migrated: dict[str, str] = {}
+_pools: dict[str, MigratedPool] = {}
 
 
 def _migrated_template(backend: str, folder: Path) -> str:
@@ -141,7 +144,16 @@ def _migrated_template(backend: str, folder: Path) -> str:
     return _migrated[backend]
 
 
+def _postgres_pool(folder: Path) -> MigratedPool:
+    if "postgresql" not in _pools:
+        _pools["postgresql"] = MigratedPool(_migrated_template("postgresql", folder))
+    return _pools["postgresql"]
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
+    pool = _pools.pop("postgresql", None)
+    for url in pool.clean if pool else []:
+        drop_postgres_database(url)
     if "postgresql" in _migrated:
         drop_postgres_database(_migrated.pop("postgresql"))
 
@@ -153,23 +165,30 @@ def make_empty_db(
     """Makes brand-new databases (with no schema at all, or `migrated` to head), dropped after
     the test."""
     created: list[str] = []
+    reusable: set[str] = set()
+    folder = tmp_path_factory.getbasetemp()
 
     def make(migrated: bool = False) -> str:
-        template = _migrated_template(backend, tmp_path_factory.getbasetemp()) if migrated else None
+        template = _migrated_template(backend, folder) if migrated else None
         if backend == "sqlite":
             path = tmp_path / f"residency-{len(created)}.db"
             if template:
                 shutil.copyfile(make_url(template).database or "", path)
             url = f"sqlite:///{path}"
+        elif template:
+            url = _postgres_pool(folder).take() or create_postgres_database(template)
+            reusable.add(url)
         else:
-            url = create_postgres_database(template)
+            url = create_postgres_database()
         created.append(url)
         return url
 
     yield make
     for url in created:
         if backend == "postgresql":
-            drop_postgres_database(url)
+            engine_for.cache_clear()  # let go of this test's pooled connections
+            if url not in reusable or not _postgres_pool(folder).give_back(url):
+                drop_postgres_database(url)
 
 
 @pytest.fixture

@@ -45,8 +45,10 @@ def test_plan_year_saves_a_plan_and_keeps_people_made_entries(
     cli_db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _seed(cli_db)
-    # 10 s: time for a first plan on a busy 2-core machine, too short to split by PGY.
+    # The first plan that keeps every hard rule: this test is about what is saved. 10 s is
+    # time for it on a busy 2-core machine, too short a limit to split by PGY.
     argv = ["plan", "year", "--academic-year", "2025", "--time-limit", "10", "--workers", "2"]
+    argv.append("--first-feasible")
     assert main([*argv, "--json", "--publish"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["published"] is True
@@ -197,5 +199,17 @@ def test_plan_year_runs_the_annual_preflight_first(
     assert main(["plan", "year", "--academic-year", "2025", "--time-limit", "2"]) == 3
     err = capsys.readouterr().err
     assert "missing: BlockStaffing" in err and len(err.strip().splitlines()) == 1
+    with Session(build_engine(cli_db)) as session:
+        assert session.scalar(select(func.count(ScheduleRun.id))) == 0
+
+
+def test_a_quick_plan_and_a_repair_together_are_refused_in_one_line(
+    cli_db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _seed(cli_db)
+    argv = ["plan", "year", "--academic-year", "2025", "--minimal-change", "--first-feasible"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert "--first-feasible" in err and "\n" not in err
     with Session(build_engine(cli_db)) as session:
         assert session.scalar(select(func.count(ScheduleRun.id))) == 0

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from fixtures.block_program import BLOCK, YEAR, count_rows, generate_args, parse_json, runs, seed
 from residency.cli import main
 from residency.ops.models import SETTINGS_ROW_ID, AppSettings
-from residency.scheduling.models import Assignment, AssignmentSource, RunStatus
+from residency.scheduling.models import Assignment, AssignmentSource, RunStatus, ScheduleRun
 
 JSON_KEYS = {
     "run_id",
@@ -137,3 +137,24 @@ def test_the_programs_continuous_break_reaches_both_checks(
     assert parse_json(capsys.readouterr().out)["summary"]["continuous_break_minutes"] == 0
     assert main(["compliance", "check", *where, "--continuous-break-minutes", "30"]) == 0
     assert parse_json(capsys.readouterr().out)["summary"]["continuous_break_minutes"] == 30
+
+
+def test_a_quick_draft_and_a_repair_together_are_refused_in_one_line(
+    cli_db: str, db_engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed(db_engine)
+    assert main(generate_args("--minimal-change", "--first-feasible")) == 2
+    err = capsys.readouterr().err.strip()
+    assert "--first-feasible" in err and "--minimal-change" in err and "\n" not in err
+    with Session(db_engine) as session:
+        assert runs(session) == []
+
+
+def test_a_quick_draft_is_recorded_as_one(
+    cli_db: str, db_engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed(db_engine)
+    assert main([*generate_args(), "--json"]) == 0
+    run_id = parse_json(capsys.readouterr().out)["run_id"]
+    with Session(db_engine) as session:
+        assert session.get_one(ScheduleRun, run_id).parameters["first_feasible"] is True

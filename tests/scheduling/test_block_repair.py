@@ -45,7 +45,7 @@ def test_minimal_change_repairs_around_a_new_absence_and_lists_every_change(
     cli_db: str, db_engine: Engine, capsys: pytest.CaptureFixture[str]
 ) -> None:
     seed(db_engine)
-    assert main([*generate_args(), "--json"]) == 0
+    assert main([*generate_args(quick=False), "--json"]) == 0
     first = parse_json(capsys.readouterr().out)
     day = date(2026, 3, 17)  # a Tuesday: r3 works its elective or clinic
     with Session(db_engine) as session, session.begin():

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from residency.console import console
 from residency.db import unit_of_work
+from residency.errors import InputError
 from residency.scheduling.annual.service import (
     AnnualPlanResult,
     claim_annual,
@@ -36,13 +37,25 @@ def plan_year(
         help="Repair the saved plan after a change (a new absence, a lock), moving as few "
         "half-blocks as possible, and list every move.",
     ),
+    first_feasible: bool = typer.Option(
+        False,
+        "--first-feasible",
+        help="Stop at the first plan that keeps every hard rule (a quick draft; the soft rules "
+        "are not optimised).",
+    ),
     publish: bool = typer.Option(
         False, "--publish", help="Publish the new plan at once (else it stays a draft)."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Solve the year's rotation plan as a draft (people-made entries are kept)."""
-    mode = SolveMode.REPAIR if minimal_change else SolveMode.OPTIMIZE
+    if minimal_change and first_feasible:
+        raise InputError(
+            "--first-feasible: a repair searches for the fewest moves; give either "
+            "--minimal-change or --first-feasible"
+        )
+    mode = SolveMode.FEASIBLE if first_feasible else SolveMode.OPTIMIZE
+    mode = SolveMode.REPAIR if minimal_change else mode
     params = SolveParams(time_limit_s=time_limit, workers=workers, seed=seed, mode=mode)
     result = plan_year_run(academic_year, params)
     has_plan = result.solution.has_plan

@@ -72,6 +72,7 @@ def claim_annual(session: Session, academic_year: int, params: SolveParams) -> i
             "workers": params.workers,
             "seed": params.seed,
             "minimal_change": repair,
+            "first_feasible": params.mode == SolveMode.FEASIBLE,
         },
         fingerprint("annual"),
     )
@@ -80,7 +81,8 @@ def claim_annual(session: Session, academic_year: int, params: SolveParams) -> i
 
 def params_of(run: ScheduleRun) -> SolveParams:
     p = run.parameters
-    mode = SolveMode.REPAIR if p.get("minimal_change") else SolveMode.OPTIMIZE
+    mode = SolveMode.FEASIBLE if p.get("first_feasible") else SolveMode.OPTIMIZE
+    mode = SolveMode.REPAIR if p.get("minimal_change") else mode
     return SolveParams(float(p["time_limit_s"]), int(p["workers"]), int(p["seed"]), mode)
 
 

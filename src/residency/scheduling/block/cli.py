@@ -45,6 +45,12 @@ def generate(
         "--minimal-change",
         help="Repair the stored schedule with as few changes as possible.",
     ),
+    first_feasible: bool = typer.Option(
+        False,
+        "--first-feasible",
+        help="Stop at the first schedule that keeps every hard rule (a quick draft; the soft "
+        "rules are not optimised).",
+    ),
     publish: bool = typer.Option(
         False, "--publish", help="Publish the new schedule at once (else it stays a draft)."
     ),
@@ -52,7 +58,7 @@ def generate(
 ) -> None:
     """Generate a block's schedule as a draft, re-checked (ACGME); publish it to show it."""
     request = GenerateRequest(
-        _year(academic_year), block, time_limit, workers, seed, minimal_change
+        _year(academic_year), block, time_limit, workers, seed, minimal_change, first_feasible
     )
     with unit_of_work() as session:
         run_id = claim_block(session, request)

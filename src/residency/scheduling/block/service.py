@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from residency.calendar.service import block_row
-from residency.errors import INTERNAL_ERROR_EXIT, RefusedError, ResidencyError
+from residency.errors import INTERNAL_ERROR_EXIT, InputError, RefusedError, ResidencyError
 from residency.scheduling.block.data import BlockData
 from residency.scheduling.block.explain import explain
 from residency.scheduling.block.problem import build_block_problem, require_plan
@@ -47,15 +47,25 @@ class GenerateRequest:
     workers: int = 8
     seed: int = 0
     minimal_change: bool = False
+    first_feasible: bool = False  # stop at the first schedule that keeps every hard rule
 
     def params(self) -> SolveParams:
-        mode = SolveMode.REPAIR if self.minimal_change else SolveMode.OPTIMIZE
-        return SolveParams(self.time_limit_s, self.workers, self.seed, mode)
+        return SolveParams(self.time_limit_s, self.workers, self.seed, self.mode())
+
+    def mode(self) -> SolveMode:
+        if self.minimal_change and self.first_feasible:
+            raise InputError(
+                "--first-feasible: a repair searches for the fewest changes; give either "
+                "--minimal-change or --first-feasible"
+            )
+        if self.minimal_change:
+            return SolveMode.REPAIR
+        return SolveMode.FEASIBLE if self.first_feasible else SolveMode.OPTIMIZE
 
     @classmethod
     def of_run(cls, run: ScheduleRun) -> GenerateRequest:
         assert run.block_number is not None
-        keys = ("time_limit_s", "workers", "seed", "minimal_change")
+        keys = ("time_limit_s", "workers", "seed", "minimal_change", "first_feasible")
         given = {k: run.parameters[k] for k in keys if k in run.parameters}
         return cls(run.academic_year, run.block_number, **given)
 
@@ -94,6 +104,7 @@ class GenerateResult:
 
 
 def claim_block(session: Session, request: GenerateRequest) -> int:
+    request.mode()  # refuses contradictory options before anything is written
     preflight("block")
     block = block_row(session, request.academic_year, request.block)
     require_plan(session, request.academic_year, request.block)
