@@ -46,7 +46,7 @@ def test_an_override_excuses_its_own_day_and_not_another_day_of_the_same_person(
     cli_db: str, db_engine: Engine, capsys: pytest.CaptureFixture[str]
 ) -> None:
     seed(db_engine)
-    assert main([*generate_args(), "--json"]) == 0
+    assert main([*generate_args(quick=False), "--json"]) == 0
     capsys.readouterr()
     with Session(db_engine) as session, session.begin():
         r3 = session.scalars(select(Person).where(Person.key == "r3")).one()
