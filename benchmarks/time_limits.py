@@ -56,7 +56,7 @@ def main() -> None:
         median = statistics.median(walls)
         print(
             f"{name}: limit {limit:g} s, wall {', '.join(f'{w:.2f}' for w in walls)} s, "
-            f"median {median:.2f} s (+{median - limit:.2f} s over the limit)"
+            f"median {median:.2f} s ({median - limit:+.2f} s against the limit)"
             + (", split by PGY" if split else "")
         )
 
