@@ -59,11 +59,11 @@ def test_sample_block_passes_the_independent_compliance_checker(block, block_sol
     assert result.violations == []
 
 
-def test_time_limit_is_respected(block):
+def test_a_solve_stopped_by_its_time_limit_reports_its_gap(block):
+    # Whether it stops in time is measured by benchmarks/time_limits.py, not asserted here.
     solution = solve(block, SolveParams(time_limit_s=2, workers=2, seed=1))
 
     assert solution.has_schedule
-    assert solution.wall_s < 6  # 2 s of search plus model building
     assert solution.gap is not None and solution.gap >= 0
 
 
