@@ -5,6 +5,7 @@ shows a run is alive, and a run whose heartbeat stopped no longer blocks its ran
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -18,6 +19,7 @@ from residency.scheduling.block.service import GenerateRequest, claim_block
 from residency.scheduling.models import PublishedVersion, RunStatus, ScheduleRun
 from residency.scheduling.runs.execute import execute_run
 from residency.scheduling.runs.lifecycle import HEARTBEAT_TIMEOUT, heartbeat
+from residency.scheduling.runs.versions import publish
 
 REQUEST = GenerateRequest(YEAR, 10, time_limit_s=3, workers=2, seed=1)
 
@@ -114,3 +116,20 @@ def test_the_heartbeat_beats_while_the_body_runs(db_engine: Engine) -> None:
     with heartbeat(db_engine, run_id, every_s=0.02):
         time.sleep(0.3)  # many beat intervals: at least one beat lands
     assert _status(db_engine, run_id).heartbeat_at != stale
+
+
+def test_a_queued_run_is_built_on_what_is_published_when_it_starts(db_engine: Engine) -> None:
+    seed(db_engine)
+    with unit_of_work(db_engine) as session:
+        earlier = claim_block(session, REQUEST)
+    execute_run(earlier, db_engine)
+    with unit_of_work(db_engine) as session:
+        waiting = claim_block(session, replace(REQUEST, seed=2))
+    assert _status(db_engine, waiting).base_run_id is None  # nothing published at the claim
+    with unit_of_work(db_engine) as session:
+        publish(session, earlier)  # published while the second run waits in the queue
+    execute_run(waiting, db_engine)
+    built_on = _status(db_engine, waiting)
+    assert (built_on.base_run_id, built_on.base_revision) == (earlier, 1)
+    with unit_of_work(db_engine) as session:
+        assert publish(session, waiting).forced is False  # not stale: it saw that version

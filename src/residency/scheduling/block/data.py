@@ -13,7 +13,6 @@ from residency.rotations.duty_pattern import Session as HalfDaySession
 from residency.scheduling.block.policy import BlockSettings
 from residency.scheduling.engine.problem import Problem
 from residency.scheduling.models import AssignmentRole, AssignmentSource, CallType
-from residency.scheduling.runs.versions import Base
 
 CALL_TYPES = {DutyKind.IN_HOUSE_CALL: CallType.IN_HOUSE, DutyKind.HOME_CALL: CallType.HOME}
 FMIT_ROW = "fmit_attending"  # Assignment.activity of a faculty member's FMIT week
@@ -98,7 +97,6 @@ class BlockData:
     number: int
     start: date
     end: date
-    base: Base
     problem: Problem
     settings: BlockSettings
     levels: Mapping[str, int]  # resident key -> PGY in the academic year

@@ -59,14 +59,13 @@ from residency.scheduling.engine.problem import (
     Problem,
     Resident,
 )
-from residency.scheduling.models import Assignment, RunKind
+from residency.scheduling.models import Assignment
 from residency.scheduling.planned_leave import (
     PLANNED_LEAVE,
     PlannedLeave,
     middle_day,
     planned_leave_between,
 )
-from residency.scheduling.runs.versions import current_base, scope_of
 
 ACTIVITY_KINDS = {
     ActivityType.INPATIENT: ActivityKind.INPATIENT,
@@ -143,7 +142,6 @@ def build_block_problem(
         number=number,
         start=start,
         end=end,
-        base=current_base(session, scope_of(RunKind.BLOCK_SCHEDULE, academic_year, number)),
         problem=problem,
         settings=settings,
         levels={residents_by_id[i].key: pgy for i, pgy in levels.items() if i in residents_by_id},

@@ -3,7 +3,8 @@ the transactions it needs. The CLI calls it after committing the claim; an in-pr
 or a task queue worker calls exactly it, with nothing but the id.
 
 1. start: queued -> running (one short transaction);
-2. build: read the database into plain data (one read transaction);
+2. build: read the database into plain data, and record the published version the draft is
+   built on (one transaction);
 3. solve: pure, no transaction open, while a heartbeat shows the run is alive;
 4. save: the draft version, its re-check and the run's result (one transaction): a crash or a
    hard rule broken after solving leaves nothing half-written, and the run ends failed."""
@@ -21,7 +22,13 @@ from residency.db import get_engine, unit_of_work
 from residency.scheduling.annual import service as annual
 from residency.scheduling.block import service as block
 from residency.scheduling.models import RunKind, RunStatus, ScheduleRun
-from residency.scheduling.runs.lifecycle import OverlappingRun, end_run, heartbeat, start_run
+from residency.scheduling.runs.lifecycle import (
+    OverlappingRun,
+    end_run,
+    heartbeat,
+    record_base,
+    start_run,
+)
 from residency.scheduling.runs.outcome import Outcome
 from residency.scheduling.runs.versions import get_run
 
@@ -50,7 +57,9 @@ def execute_run(run_id: int, engine: Engine | None = None) -> Outcome:
         raise
     try:
         with unit_of_work(bound) as session:
-            built = steps.build(session, get_run(session, run_id))
+            current = get_run(session, run_id)
+            record_base(session, current)
+            built = steps.build(session, current)
         with heartbeat(bound, run_id):
             solved = steps.solve(built, run)
         with unit_of_work(bound) as session:

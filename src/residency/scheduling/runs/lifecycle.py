@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from residency.errors import RefusedError
 from residency.scheduling import repository as repo
 from residency.scheduling.models import LIVE_STATUSES, RunKind, RunStatus, ScheduleRun
-from residency.scheduling.runs.versions import current_base, get_run, scope_of
+from residency.scheduling.runs.versions import current_base, get_run, run_scope, scope_of
 
 HEARTBEAT_EVERY_S = 5.0
 # A running run silent for this long has lost its process (many missed beats, not one).
@@ -102,6 +102,14 @@ def running_message(run: ScheduleRun) -> str:
         f"{run.status.value} since {repo.aware(run.started_at):%Y-%m-%d %H:%M} UTC; wait for it "
         "to finish before starting an overlapping run"
     )
+
+
+def record_base(session: Session, run: ScheduleRun) -> None:
+    """The published version the run's draft is built on: read when it is built (a queued run
+    may wait while someone publishes), in the transaction that reads the rest."""
+    base = current_base(session, run_scope(run))
+    run.base_run_id, run.base_revision = base.run_id, base.revision
+    session.flush()
 
 
 def start_run(session: Session, run_id: int) -> ScheduleRun:
