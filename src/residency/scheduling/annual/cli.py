@@ -10,7 +10,6 @@ from rich.table import Table
 
 from residency.console import console
 from residency.db import unit_of_work
-from residency.errors import InputError
 from residency.scheduling.annual.service import (
     AnnualPlanResult,
     claim_annual,
@@ -18,9 +17,10 @@ from residency.scheduling.annual.service import (
     optimality,
     solution_metrics,
 )
-from residency.scheduling.engine.results import SolveMode, SolveParams
+from residency.scheduling.engine.results import SolveParams
 from residency.scheduling.runs.cli import publish_hint, publish_run
 from residency.scheduling.runs.execute import execute_run
+from residency.scheduling.runs.modes import solve_mode
 
 app = typer.Typer(help="Plan the year: one rotation per resident per block.", no_args_is_help=True)
 
@@ -49,13 +49,7 @@ def plan_year(
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Solve the year's rotation plan as a draft (people-made entries are kept)."""
-    if minimal_change and first_feasible:
-        raise InputError(
-            "--first-feasible: a repair searches for the fewest moves; give either "
-            "--minimal-change or --first-feasible"
-        )
-    mode = SolveMode.FEASIBLE if first_feasible else SolveMode.OPTIMIZE
-    mode = SolveMode.REPAIR if minimal_change else mode
+    mode = solve_mode(minimal_change, first_feasible)
     params = SolveParams(time_limit_s=time_limit, workers=workers, seed=seed, mode=mode)
     result = plan_year_run(academic_year, params)
     has_plan = result.solution.has_plan

@@ -36,6 +36,7 @@ from residency.scheduling.models import (
 from residency.scheduling.preflight import fingerprint, preflight
 from residency.scheduling.repository import PUBLISHED
 from residency.scheduling.runs.lifecycle import new_run
+from residency.scheduling.runs.modes import solve_mode
 from residency.scheduling.runs.outcome import Outcome
 from residency.scheduling.runs.versions import published, scope_of
 
@@ -81,8 +82,7 @@ def claim_annual(session: Session, academic_year: int, params: SolveParams) -> i
 
 def params_of(run: ScheduleRun) -> SolveParams:
     p = run.parameters
-    mode = SolveMode.FEASIBLE if p.get("first_feasible") else SolveMode.OPTIMIZE
-    mode = SolveMode.REPAIR if p.get("minimal_change") else mode
+    mode = solve_mode(bool(p.get("minimal_change")), bool(p.get("first_feasible")))
     return SolveParams(float(p["time_limit_s"]), int(p["workers"]), int(p["seed"]), mode)
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from residency.calendar.service import block_row
-from residency.errors import INTERNAL_ERROR_EXIT, InputError, RefusedError, ResidencyError
+from residency.errors import INTERNAL_ERROR_EXIT, RefusedError, ResidencyError
 from residency.scheduling.block.data import BlockData
 from residency.scheduling.block.explain import explain
 from residency.scheduling.block.problem import build_block_problem, require_plan
@@ -29,6 +29,7 @@ from residency.scheduling.models import RunKind, RunStatus, ScheduleRun
 from residency.scheduling.preflight import fingerprint, preflight
 from residency.scheduling.repository import Version
 from residency.scheduling.runs.lifecycle import new_run
+from residency.scheduling.runs.modes import solve_mode
 from residency.scheduling.runs.outcome import Outcome, changes
 from residency.scheduling.runs.versions import published, scope_of
 
@@ -53,14 +54,7 @@ class GenerateRequest:
         return SolveParams(self.time_limit_s, self.workers, self.seed, self.mode())
 
     def mode(self) -> SolveMode:
-        if self.minimal_change and self.first_feasible:
-            raise InputError(
-                "--first-feasible: a repair searches for the fewest changes; give either "
-                "--minimal-change or --first-feasible"
-            )
-        if self.minimal_change:
-            return SolveMode.REPAIR
-        return SolveMode.FEASIBLE if self.first_feasible else SolveMode.OPTIMIZE
+        return solve_mode(self.minimal_change, self.first_feasible)
 
     @classmethod
     def of_run(cls, run: ScheduleRun) -> GenerateRequest:
