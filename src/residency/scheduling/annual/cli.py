@@ -54,7 +54,9 @@ def plan_year(
     result = plan_year_run(academic_year, params)
     has_plan = result.solution.has_plan
     assert result.run_id is not None
-    published = has_plan and publish and publish_run(result.run_id)
+    published = has_plan and publish
+    if published:
+        publish_run(result.run_id)
     if as_json:
         print(json.dumps(result_json(result) | {"published": published}, indent=2))
     else:

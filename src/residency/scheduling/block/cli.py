@@ -64,7 +64,9 @@ def generate(
         run_id = claim_block(session, request)
     result: GenerateResult = execute_run(run_id).result
     succeeded = result.run_status == RunStatus.SUCCEEDED
-    published = succeeded and publish and publish_run(run_id)
+    published = succeeded and publish
+    if published:
+        publish_run(run_id)
     if as_json:
         found = result.as_json() | {"published": published}
         sys.stdout.write(json.dumps(found, indent=2, default=str) + "\n")

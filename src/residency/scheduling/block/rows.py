@@ -71,7 +71,7 @@ def write_draft(session: Session, data: BlockData, solution: Solution, run_id: i
     rows = [
         row
         for row in _slot_rows(data, solution)
-        if (row.pop("_key"), row["_day"], row["_session"]) not in taken
+        if (row["_key"], row["_day"], row["_session"]) not in taken
     ]
     rows += [
         {
@@ -83,10 +83,10 @@ def write_draft(session: Session, data: BlockData, solution: Solution, run_id: i
         for k in data.kept_slots
         if k.in_version
     ]
-    for row in rows:
+    for row in rows:  # the slot's key becomes its half-day; the row joins the run's version
+        del row["_key"]
         row["half_day_id"] = half_days[(row.pop("_day"), row.pop("_session"))]
         row["schedule_run_id"] = run_id
-        row.pop("_key", None)
     if rows:
         session.execute(insert(AssignmentRow), rows)
     return len(rows) + insert_calls(session, data, solution, run_id)

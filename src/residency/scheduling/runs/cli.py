@@ -29,10 +29,9 @@ class KindChoice(StrEnum):
 KINDS = {KindChoice.block: RunKind.BLOCK_SCHEDULE, KindChoice.annual: RunKind.ANNUAL_PLAN}
 
 
-def publish_run(run_id: int, force: bool = False) -> bool:
+def publish_run(run_id: int) -> None:
     with unit_of_work() as session:
-        publish(session, run_id, force=force)
-    return True
+        publish(session, run_id)
 
 
 def publish_hint(run_id: int, published: bool) -> str:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from residency.errors import RefusedError
 from residency.scheduling import repository as repo
 from residency.scheduling.models import LIVE_STATUSES, RunKind, RunStatus, ScheduleRun
-from residency.scheduling.runs.versions import current_base, get_run, run_scope, scope_of
+from residency.scheduling.runs.versions import current_base, get_run, run_scope
 
 HEARTBEAT_EVERY_S = 5.0
 # A running run silent for this long has lost its process (many missed beats, not one).
@@ -42,7 +42,6 @@ def new_run(
     """Record a queued run for the range, refusing while a live one overlaps it."""
     start, end = span
     refuse_if_live(session, kind, start, end)
-    base = current_base(session, scope_of(kind, academic_year, block_number))
     moment = repo.now()
     run = ScheduleRun(
         kind=kind,
@@ -55,9 +54,7 @@ def new_run(
         metrics={},
         constraint_fingerprint=fingerprint,
         started_at=moment,
-        heartbeat_at=moment,
-        base_run_id=base.run_id,
-        base_revision=base.revision,
+        heartbeat_at=moment,  # base_run_id and base_revision: set when built (record_base)
         message="",
     )
     session.add(run)
