@@ -26,15 +26,19 @@ app = typer.Typer(
 
 def _mount_domains() -> None:
     # Imported here so that `residency --help` stays fast and each domain owns its commands.
+    from residency.auth import cli as auth_cli
     from residency.compliance import cli as compliance_cli
     from residency.ops import cli as ops_cli
     from residency.program import cli as program_cli
     from residency.scheduling import cli as scheduling_cli
+    from residency.web import cli as web_cli
 
     ops_cli.register(app)
     app.add_typer(program_cli.app, name="program")
     app.add_typer(compliance_cli.app, name="compliance")
     scheduling_cli.register(app)
+    auth_cli.register(app)
+    web_cli.register(app)
 
 
 def _one_line(message: str) -> str:

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr, ValidationError, model_validator
+from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from residency.errors import InputError
@@ -27,6 +27,20 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     secret_key: SecretStr = SecretStr(_DEVELOPMENT_SECRET)
     debug: bool = False
+
+    # The service API (docs/api.md). Durations in minutes unless the name says otherwise.
+    access_token_minutes: int = Field(15, ge=1)
+    refresh_token_days: int = Field(7, ge=1)
+    set_password_token_hours: int = Field(72, ge=1)
+    login_max_failures: int = Field(5, ge=1)
+    login_window_minutes: int = Field(15, ge=1)
+    login_lockout_minutes: int = Field(15, ge=1)
+    # Argon2id cost (RFC 9106's second recommendation); tests lower it, never a deployment.
+    password_hash_time_cost: int = Field(3, ge=1)
+    password_hash_memory_kib: int = Field(65536, ge=8192)
+    cors_origins: list[str] = Field(default_factory=list)  # closed unless listed
+    max_body_bytes: int = Field(2_000_000, ge=1024)
+    run_threads: int = Field(1, ge=1, le=8)  # in-process executor until the worker exists
 
     @model_validator(mode="after")
     def _fill_defaults_and_check_secrets(self) -> Settings:

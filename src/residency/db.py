@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from residency.audit.actor import Actor, os_actor
 from residency.config import get_settings
 from residency.errors import EnvironmentProblem, InputError
 
@@ -74,7 +75,9 @@ def check_reachable(engine: Engine) -> None:
 
 
 @contextmanager
-def unit_of_work(engine: Engine | None = None, *, check_schema: bool = True) -> Iterator[Session]:
+def unit_of_work(
+    engine: Engine | None = None, *, check_schema: bool = True, actor: Actor | None = None
+) -> Iterator[Session]:
     """One transaction: committed when the block ends normally, rolled back on any error.
 
     Program data is only touched when the schema is the one this code expects; the check names
@@ -87,4 +90,7 @@ def unit_of_work(engine: Engine | None = None, *, check_schema: bool = True) -> 
         require_current_schema(bound)
     factory = sessionmaker(bind=bound, expire_on_commit=False)
     with factory() as session, session.begin():
+        # Who acts, for the audit log: a command runs as its operating-system user unless the
+        # door (an API route, a task) says whom it acts for.
+        session.info["actor"] = actor or os_actor()
         yield session

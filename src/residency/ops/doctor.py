@@ -57,14 +57,29 @@ def run_checks(
     engine = database[1]
     checks = [
         database[0],
-        _check_schema(engine),
+        check_schema(engine),
         *(check_registry(level) for level in LEVELS),
         *_check_backup_folder(backup_dir, engine),
         _check_newest_backup(backup_dir, now or datetime.now(UTC), limits.max_backup_age),
-        _check_redis(settings.redis_url),
+        check_redis(settings.redis_url),
         *_check_free_disk(backup_dir, engine, limits.min_free_bytes),
     ]
     return checks
+
+
+def readiness_checks(settings: Settings, engine: Engine) -> list[Check]:
+    """What a server needs to answer requests: the `doctor` checks that are not about backups."""
+    try:
+        check_reachable(engine)
+        database = Check("database reachable", "ok", redacted(str(engine.url)))
+    except ResidencyError as exc:
+        database = Check("database reachable", "fail", str(exc))
+    return [
+        database,
+        check_schema(engine if database.status == "ok" else None),
+        *(check_registry(level) for level in LEVELS),
+        check_redis(settings.redis_url),
+    ]
 
 
 def failed(checks: Sequence[Check]) -> bool:
@@ -98,7 +113,7 @@ def _missing_sqlite_file(url: str) -> Path | None:
     return None if path.is_file() else path
 
 
-def _check_schema(engine: Engine | None) -> Check:
+def check_schema(engine: Engine | None) -> Check:
     name = "schema at head"
     if engine is None:
         return Check(name, "skip", "database unreachable")
@@ -172,7 +187,7 @@ def _hours(span: timedelta) -> str:
     return f"{span.total_seconds() / 3600:.1f} h"
 
 
-def _check_redis(url: str | None) -> Check:
+def check_redis(url: str | None) -> Check:
     name = "redis reachable"
     if not url:
         return Check(name, "skip", "RESIDENCY_REDIS_URL is not set")

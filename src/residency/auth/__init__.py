@@ -1,0 +1,1 @@
+"""Accounts, roles, the password policy, tokens and sessions, and login throttling."""

@@ -1,0 +1,238 @@
+"""Account use cases: create accounts, sign in, change and set passwords. Services flush; the
+caller owns the transaction (a failed login is committed too: it counts toward the lockout)."""
+
+from __future__ import annotations
+
+import secrets
+import string
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from residency import clock
+from residency.auth import passwords, throttle, tokens
+from residency.auth.models import PasswordToken, Role, User
+from residency.auth.permissions import ROLES_WITH_A_PERSON
+from residency.config import get_settings
+from residency.errors import InputError, NotFoundError, RefusedError, Unauthenticated
+from residency.people.models import Person
+
+ONE_TIME_PASSWORD_LENGTH = 20
+
+
+@dataclass(frozen=True)
+class NewUser:
+    email: str
+    role: Role
+    name: str = ""
+    person_key: str | None = None
+    password: str | None = None  # None: the account gets a one-time set-password token
+
+
+@dataclass(frozen=True)
+class CreatedUser:
+    user_id: int
+    set_password_token: str | None  # for a link to the person; shown once, stored hashed
+
+
+def normalised_email(email: str) -> str:
+    cleaned = email.strip().lower()
+    local, _, domain = cleaned.partition("@")
+    if not local or "." not in domain or " " in cleaned or len(cleaned) > 254:
+        raise InputError(f"email: {email!r} is not an e-mail address", field="email")
+    return cleaned
+
+
+def create_user(session: Session, new: NewUser) -> CreatedUser:
+    email = normalised_email(new.email)
+    if session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise InputError(f"email: {email!r} already has an account", field="email")
+    person = _person_for(session, new.role, new.person_key)
+    name = new.name or (person.name if person else "")
+    user = User(
+        email=email,
+        name=name,
+        role=new.role,
+        person_id=person.id if person else None,
+        created_at=clock.now(),
+    )
+    if new.password is not None:
+        _set_password(user, new.password)
+    session.add(user)
+    session.flush()
+    token = None if new.password is not None else issue_password_token(session, user)
+    return CreatedUser(user.id, token)
+
+
+def _person_for(session: Session, role: Role, key: str | None) -> Person | None:
+    if role not in ROLES_WITH_A_PERSON:
+        if key is not None:
+            raise InputError(
+                f"person_key: a {role.value} account is nobody's person (got {key!r})",
+                field="person_key",
+            )
+        return None
+    if key is None:
+        raise InputError(
+            f"person_key: a {role.value} account needs the person it is", field="person_key"
+        )
+    person = session.scalar(select(Person).where(Person.key == key))
+    if person is None:
+        raise InputError(f"person_key: no person has the key {key!r}", field="person_key")
+    wanted = "resident" if role == Role.RESIDENT else "faculty"
+    if person.kind.value != wanted:
+        raise InputError(
+            f"person_key: {key!r} is {person.kind.value}, not {wanted}", field="person_key"
+        )
+    if session.scalar(select(User.id).where(User.person_id == person.id)) is not None:
+        raise InputError(f"person_key: {key!r} already has an account", field="person_key")
+    return person
+
+
+def one_time_password() -> str:
+    # Letters, digits and symbols, so it meets the policy's classes; it must be changed anyway.
+    alphabet = string.ascii_letters + string.digits + "!@#%^*-_+="
+    while True:
+        candidate = "".join(secrets.choice(alphabet) for _ in range(ONE_TIME_PASSWORD_LENGTH))
+        if not passwords.policy_breaches(candidate):
+            return candidate
+
+
+def create_admin(session: Session, email: str, name: str, password: str | None) -> str | None:
+    """An administrator straight in the database; returns the one-time password when none was
+    given (it must be changed at first login)."""
+    temporary = None if password is not None else one_time_password()
+    created = create_user(session, NewUser(email, Role.ADMIN, name, None, password or temporary))
+    if temporary is not None:
+        user = session.get(User, created.user_id)
+        assert user is not None
+        user.must_change_password = True
+    return temporary
+
+
+def issue_password_token(session: Session, user: User) -> str:
+    now = clock.now()
+    secret = tokens.new_secret()
+    session.add(
+        PasswordToken(
+            digest=tokens.digest(secret),
+            user_id=user.id,
+            created_at=now,
+            expires_at=now + timedelta(hours=get_settings().set_password_token_hours),
+        )
+    )
+    session.flush()
+    return secret
+
+
+def reset_password(session: Session, user_id: int) -> str:
+    """A new one-time set-password token (the old password works until it is used)."""
+    return issue_password_token(session, _user(session, user_id))
+
+
+def attempt_login(session: Session, email: str, password: str, client_address: str) -> User | None:
+    """The user when the password is right; None (recorded toward the lockout) when not.
+    Raises TooManyAttempts while the account or the address is locked."""
+    cleaned = email.strip().lower()
+    throttle.refuse_if_locked(session, cleaned, client_address)
+    user = session.scalar(select(User).where(User.email == cleaned))
+    stored = user.password_hash if user is not None and user.active else None
+    valid = passwords.verify_password(stored, password)
+    throttle.record_attempt(session, cleaned, client_address, valid)
+    if not valid or user is None:
+        return None
+    if stored is not None and passwords.needs_rehash(stored):
+        user.password_hash = passwords.hash_password(password)
+    return user
+
+
+def change_password(session: Session, principal: tokens.Principal, current: str, new: str) -> None:
+    user = _user(session, principal.user_id)
+    if not passwords.verify_password(user.password_hash, current):
+        raise InputError(
+            "current_password: is not the account's password", field="current_password"
+        )
+    if new == current:
+        raise InputError(
+            "new_password: must differ from the current password", field="new_password"
+        )
+    _set_password(user, new)
+    tokens.revoke_user_sessions(session, user.id, "password changed", principal.session_id)
+
+
+def set_password_with_token(session: Session, token: str, new: str) -> User:
+    found = session.get(PasswordToken, tokens.digest(token), with_for_update=True)
+    if found is None or found.used_at is not None or clock.aware(found.expires_at) <= clock.now():
+        raise Unauthenticated(
+            "token: not a valid set-password token (it may be used or "
+            "expired; ask an administrator for a new one)",
+            field="token",
+        )
+    user = _user(session, found.user_id)
+    _set_password(user, new)
+    found.used_at = clock.now()
+    tokens.revoke_user_sessions(session, user.id, "password set")
+    return user
+
+
+def _set_password(user: User, password: str) -> None:
+    passwords.require_acceptable(password, email=user.email, name=user.name)
+    user.password_hash = passwords.hash_password(password)
+    user.must_change_password = False
+    user.password_changed_at = clock.now()
+
+
+def _user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFoundError(f"user: no user has the id {user_id}", field="user_id")
+    return user
+
+
+def user_by_id(session: Session, user_id: int) -> User:
+    return _user(session, user_id)
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.id)))
+
+
+def count_admins(session: Session) -> int:
+    return (
+        session.scalar(
+            select(func.count()).select_from(User).where(User.role == Role.ADMIN, User.active)
+        )
+        or 0
+    )
+
+
+def update_user(
+    session: Session,
+    user_id: int,
+    *,
+    role: Role | None,
+    active: bool | None,
+    name: str | None,
+    acting_user_id: int,
+) -> User:
+    user = _user(session, user_id)
+    if user_id == acting_user_id and (active is False or (role and role != user.role)):
+        raise RefusedError(
+            "user: you cannot deactivate yourself or change your own role", field="user_id"
+        )
+    if role is not None:
+        if role in ROLES_WITH_A_PERSON and user.person_id is None:
+            raise InputError(f"role: a {role.value} account needs a person", field="role")
+        if role not in ROLES_WITH_A_PERSON and user.person_id is not None:
+            raise InputError(f"role: a {role.value} account is nobody's person", field="role")
+        user.role = role
+    if name is not None:
+        user.name = name
+    if active is not None:
+        user.active = active
+        if not active:
+            tokens.revoke_user_sessions(session, user.id, "account deactivated")
+    session.flush()
+    return user

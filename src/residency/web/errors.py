@@ -1,0 +1,109 @@
+"""One JSON error shape for every failure, mapped from the domain errors in one place:
+{"error": {"code", "message", "field"}}. No response ever carries a stack trace."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from residency.errors import (
+    EnvironmentProblem,
+    Forbidden,
+    InputError,
+    NotFoundError,
+    RefusedError,
+    ResidencyError,
+    SchemaMismatchError,
+    TooManyAttempts,
+    Unauthenticated,
+)
+
+log = logging.getLogger("residency.web")
+
+# Most specific first: the first class an error is an instance of gives its status and code.
+DOMAIN_ERRORS: tuple[tuple[type[ResidencyError], int, str], ...] = (
+    (TooManyAttempts, 429, "too_many_attempts"),
+    (SchemaMismatchError, 503, "schema_mismatch"),
+    (Unauthenticated, 401, "unauthenticated"),
+    (Forbidden, 403, "forbidden"),
+    (NotFoundError, 404, "not_found"),
+    (InputError, 422, "invalid_input"),
+    (RefusedError, 409, "refused"),
+    (EnvironmentProblem, 503, "unavailable"),
+    (ResidencyError, 400, "error"),
+)
+
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "body_too_large",
+    415: "unsupported_media_type",
+}
+
+
+def error_body(code: str, message: str, field: str | None = None, **extra: Any) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "field": field, **extra}}
+
+
+def error_response(
+    status: int, code: str, message: str, field: str | None = None, **extra: Any
+) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(error_body(code, message, field, **extra), status, headers=headers)
+
+
+def _domain(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ResidencyError)
+    status, code = next((s, c) for cls, s, c in DOMAIN_ERRORS if isinstance(exc, cls))
+    reasons = getattr(exc, "reasons", None)  # e.g. the rules a refused edit breaks
+    extra = {"reasons": reasons} if reasons else {}
+    response = error_response(status, code, " ".join(str(exc).split()), exc.field, **extra)
+    if isinstance(exc, TooManyAttempts):
+        response.headers["Retry-After"] = str(exc.retry_after_s)
+    return response
+
+
+def _validation(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    first = exc.errors()[0]
+    location = [str(part) for part in first.get("loc", ()) if part != "body"]
+    field = ".".join(location) or ("body" if tuple(first.get("loc", ())) == ("body",) else None)
+    message = first.get("msg", "invalid input")
+    if first.get("type") == "json_invalid":
+        field, message = "body", "the request body is not valid JSON"
+    elif first.get("type") == "extra_forbidden":
+        message = "is not a field of this request"
+    return error_response(422, "invalid_input", f"{field}: {message}" if field else message, field)
+
+
+def _http(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    code = HTTP_CODES.get(exc.status_code, "error")
+    response = error_response(exc.status_code, code, str(exc.detail))
+    for name, value in (exc.headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+    incident = uuid.uuid4().hex[:12]
+    log.error("internal error %s: %s", incident, type(exc).__name__, exc_info=exc)
+    return error_response(
+        500, "internal", f"internal error (incident {incident}); the server log has the details"
+    )
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(ResidencyError, _domain)
+    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(HTTPException, _http)
+    app.add_exception_handler(Exception, _unexpected)

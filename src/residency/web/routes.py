@@ -1,0 +1,69 @@
+"""Every route of the service, mounted from each domain's api.py, and the API's description.
+
+The OpenAPI document and the interactive docs need a signed-in user like every data route: the
+only anonymous routes are the health checks and the ones that take a credential (login, token
+refresh, set-password). tests/web/test_route_matrix.py holds every route to that."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from swagger_ui_bundle import swagger_ui_path
+
+from residency.auth.permissions import Permission
+from residency.auth.tokens import Principal
+from residency.errors import NotFoundError
+from residency.web.deps import allow
+
+DOCS_ASSETS = frozenset({"swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png"})
+
+
+def mount(app: FastAPI) -> None:
+    from residency.auth import api as auth_api
+    from residency.ops import api as ops_api
+
+    app.include_router(ops_api.health)
+    for router in (ops_api.router, auth_api.router, description_router(app)):
+        app.include_router(router)
+
+
+def description_router(app: FastAPI) -> APIRouter:
+    router = APIRouter(tags=["description"])
+
+    @router.get("/api/v1/openapi.json", include_in_schema=False)
+    def openapi_document(_: Principal = Depends(allow(Permission.READ_OWN))) -> JSONResponse:
+        return JSONResponse(openapi_of(app))
+
+    @router.get("/api/docs", include_in_schema=False)
+    def interactive_docs(_: Principal = Depends(allow(Permission.READ_OWN))) -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/api/v1/openapi.json",
+            title="Residency Scheduler API",
+            swagger_js_url="/api/docs/assets/swagger-ui-bundle.js",
+            swagger_css_url="/api/docs/assets/swagger-ui.css",
+            swagger_favicon_url="/api/docs/assets/favicon-32x32.png",
+        )
+
+    @router.get("/api/docs/assets/{name}", include_in_schema=False)
+    def docs_asset(name: str, _: Principal = Depends(allow(Permission.READ_OWN))) -> FileResponse:
+        if name not in DOCS_ASSETS:
+            raise NotFoundError(f"name: no docs asset {name!r}", field="name")
+        return FileResponse(Path(swagger_ui_path) / name)
+
+    return router
+
+
+def openapi_of(app: FastAPI) -> dict[str, Any]:
+    if app.openapi_schema is None:
+        app.openapi_schema = get_openapi(
+            title=app.title,
+            version=app.version,
+            routes=app.routes,
+            description="The Residency Scheduler service API (docs/api.md).",
+        )
+    return app.openapi_schema
