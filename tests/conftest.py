@@ -26,6 +26,10 @@ from residency.ops import migrations
 from residency.scheduling.annual import service as annual_service
 from residency.scheduling.block import service as block_service
 
+# Argon2id at its lowest cost in tests: hashing is tested for what it does, not how slowly.
+os.environ.setdefault("RESIDENCY_PASSWORD_HASH_TIME_COST", "1")
+os.environ.setdefault("RESIDENCY_PASSWORD_HASH_MEMORY_KIB", "8192")
+
 POSTGRES_ADMIN_URL = os.environ.get(
     "RESIDENCY_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
