@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from residency.auth.models import Role
-
-
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+from residency.web.schemas import Body
 
 
 class LoginBody(Body):
