@@ -19,6 +19,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from fixtures.api import Api, make_api
+from fixtures.block_program import seed
 from fixtures.databases import MigratedPool
 from residency.config import get_settings
 from residency.db import build_engine, engine_for
@@ -236,3 +238,12 @@ def cli_db(cli_env: pytest.MonkeyPatch, db_url: str) -> str:
     """A migrated database that `residency` commands in this test use."""
     cli_env.setenv("RESIDENCY_DATABASE_URL", db_url)
     return db_url
+
+
+@pytest.fixture
+def api(db_engine: Engine) -> Iterator[Api]:
+    """The service over the mini program (seeded, no schedule yet), one user per role."""
+    seed(db_engine)
+    api = make_api(db_engine)
+    with api.client:
+        yield api
