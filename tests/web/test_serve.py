@@ -1,0 +1,85 @@
+"""`residency serve` as its own process: it serves the same accounts as any other process on
+the database (a logout in one is seen at once by the other), and refuses a wrong schema."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from fixtures.api import Api
+from residency.auth.models import Role
+
+SERVE_STARTUP_S = 60  # a bound on waiting, not a performance claim
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def residency(*args: str, url: str, cwd: Path) -> subprocess.Popen[str]:
+    env = {**os.environ, "RESIDENCY_DATABASE_URL": url}
+    command = [str(Path(sys.executable).parent / "residency"), *args]
+    return subprocess.Popen(
+        command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+def get(url: str, token: str | None = None) -> int:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=10):
+            return 200
+    except urllib.error.HTTPError as answer:
+        return answer.code
+    except urllib.error.URLError:  # not listening yet
+        return 0
+
+
+@pytest.fixture
+def served(api: Api, db_url: str, tmp_path: Path) -> Iterator[str]:
+    port = free_port()
+    server = residency("serve", "--port", str(port), url=db_url, cwd=tmp_path)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + SERVE_STARTUP_S
+    while get(f"{base}/healthz") != 200:
+        if server.poll() is not None or time.monotonic() > deadline:
+            server.kill()
+            pytest.fail(f"residency serve did not start: {server.communicate()[1][-2000:]}")
+        time.sleep(0.2)
+    yield base
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def test_a_logout_in_one_process_ends_the_session_in_another(api: Api, served: str) -> None:
+    token = api.token(Role.COORDINATOR)
+    assert get(f"{served}/api/v1/me", token) == 200
+    assert api.client.post("/api/v1/auth/logout", headers={"Authorization": f"Bearer {token}"})
+    assert get(f"{served}/api/v1/me", token) == 401
+    assert get(f"{served}/readyz") == 200
+
+
+def test_serve_refuses_a_database_at_another_schema(empty_db_url: str, tmp_path: Path) -> None:
+    server = residency("serve", "--port", str(free_port()), url=empty_db_url, cwd=tmp_path)
+    _, stderr = server.communicate(timeout=SERVE_STARTUP_S)
+    assert server.returncode == 3
+    assert stderr.count("\n") == 1 and stderr.startswith("error: ")
+    assert "residency db upgrade" in stderr
+
+
+def test_the_openapi_document_needs_a_signed_in_user(api: Api) -> None:
+    assert api.client.get("/api/v1/openapi.json").status_code == 401
+    document = api.client.get("/api/v1/openapi.json", headers=api.headers(Role.RESIDENT)).json()
+    assert document["info"]["title"] == "Residency Scheduler"
+    assert "post" in document["paths"]["/api/v1/auth/login"]
