@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from residency.audit.actor import Actor, os_actor
 from residency.config import get_settings
 from residency.errors import EnvironmentProblem, InputError
 
@@ -74,11 +75,15 @@ def check_reachable(engine: Engine) -> None:
 
 
 @contextmanager
-def unit_of_work(engine: Engine | None = None, *, check_schema: bool = True) -> Iterator[Session]:
+def unit_of_work(
+    engine: Engine | None = None, *, check_schema: bool = True, actor: Actor | None = None
+) -> Iterator[Session]:
     """One transaction: committed when the block ends normally, rolled back on any error.
 
     Program data is only touched when the schema is the one this code expects; the check names
-    both revisions and the command that fixes the mismatch."""
+    both revisions and the command that fixes the mismatch. The audit log names `actor` as the
+    author of every change made in it: a command that passes none is audited as the
+    operating-system user running it; the web passes the signed-in user."""
     bound = engine or get_engine()
     check_reachable(bound)
     if check_schema:
@@ -87,4 +92,5 @@ def unit_of_work(engine: Engine | None = None, *, check_schema: bool = True) -> 
         require_current_schema(bound)
     factory = sessionmaker(bind=bound, expire_on_commit=False)
     with factory() as session, session.begin():
+        session.info["actor"] = actor or os_actor()
         yield session

@@ -25,6 +25,7 @@ MODEL_MODULES = (
     "residency.absences.models",
     "residency.scheduling.models",
     "residency.ops.models",
+    "residency.audit.models",
 )
 
 
