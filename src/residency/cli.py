@@ -26,6 +26,7 @@ app = typer.Typer(
 
 def _mount_domains() -> None:
     # Imported here so that `residency --help` stays fast and each domain owns its commands.
+    from residency.audit import cli as audit_cli
     from residency.compliance import cli as compliance_cli
     from residency.ops import cli as ops_cli
     from residency.program import cli as program_cli
@@ -35,6 +36,7 @@ def _mount_domains() -> None:
     app.add_typer(program_cli.app, name="program")
     app.add_typer(compliance_cli.app, name="compliance")
     scheduling_cli.register(app)
+    app.add_typer(audit_cli.app, name="audit")
 
 
 def _one_line(message: str) -> str:
