@@ -26,6 +26,7 @@ app = typer.Typer(
 
 def _mount_domains() -> None:
     # Imported here so that `residency --help` stays fast and each domain owns its commands.
+    from residency.audit import cli as audit_cli
     from residency.auth import cli as auth_cli
     from residency.compliance import cli as compliance_cli
     from residency.ops import cli as ops_cli
@@ -39,6 +40,7 @@ def _mount_domains() -> None:
     scheduling_cli.register(app)
     auth_cli.register(app)
     web_cli.register(app)
+    app.add_typer(audit_cli.app, name="audit")
 
 
 def _one_line(message: str) -> str:

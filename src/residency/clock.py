@@ -1,4 +1,5 @@
-"""The one clock: every "now" the service layer reads comes from here, so tests can move it."""
+"""The one clock. Every moment the program stores (runs, publishing, audit events) is read
+here, so a test that needs another time patches `residency.clock.now` once."""
 
 from __future__ import annotations
 

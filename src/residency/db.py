@@ -81,7 +81,9 @@ def unit_of_work(
     """One transaction: committed when the block ends normally, rolled back on any error.
 
     Program data is only touched when the schema is the one this code expects; the check names
-    both revisions and the command that fixes the mismatch."""
+    both revisions and the command that fixes the mismatch. The audit log names `actor` as the
+    author of every change made in it: a command that passes none is audited as the
+    operating-system user running it; the web passes the signed-in user."""
     bound = engine or get_engine()
     check_reachable(bound)
     if check_schema:

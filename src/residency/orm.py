@@ -26,6 +26,7 @@ MODEL_MODULES = (
     "residency.scheduling.models",
     "residency.ops.models",
     "residency.auth.models",
+    "residency.audit.models",
 )
 
 

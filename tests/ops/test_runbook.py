@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -108,3 +109,15 @@ def test_recovery_after_a_failed_migration(
     monkeypatch.setattr(migrations, "MIGRATIONS_DIR", released)  # the previous release again
     assert run("db", "status") == 0
     assert run("doctor") == 0
+
+
+def test_audit_log(installation: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("audit", "list") == 0
+    assert run("audit", "list", "--action", "run.publish", "--since", "2026-03-01",
+               "--until", "2026-03-31") == 0  # fmt: skip
+    assert run("audit", "list", "--user", "coordinator", "--json") == 0
+    assert run("audit", "list", "--limit", "20", "--before-id", "120") == 0
+    capsys.readouterr()
+    assert run("audit", "list", "--action", "program.import", "--json") == 0
+    (seeded,) = json.loads(capsys.readouterr().out)  # the demo's import, by the OS user
+    assert seeded["actor_kind"] == "os" and seeded["after"]["people"]["created"] == 28

@@ -1,5 +1,4 @@
-"""Who acts: the signed-in user of a request, the operating-system user of a command, or the
-system's own background work. Imports nothing of the project, so db.py can use it."""
+"""Who is making a change. Stdlib only: residency.db imports it, so it must not import back."""
 
 from __future__ import annotations
 
@@ -7,10 +6,15 @@ import getpass
 from dataclasses import dataclass
 from typing import Literal
 
+ActorKind = Literal["user", "os", "system"]
+
 
 @dataclass(frozen=True)
 class Actor:
-    kind: Literal["user", "os", "system"]
+    """A signed-in user (kind "user", named by e-mail), the operating-system user running a
+    command (kind "os", named by login), or background work (kind "system", e.g. "executor")."""
+
+    kind: ActorKind
     name: str
     user_id: int | None = None
     client_address: str | None = None
@@ -18,9 +22,10 @@ class Actor:
 
 def os_actor() -> Actor:
     try:
-        return Actor("os", getpass.getuser())
-    except Exception:  # no login name in this environment (e.g. a container's bare uid)
-        return Actor("os", "unknown")
+        login = getpass.getuser()
+    except (OSError, KeyError, ImportError):  # no login variable and no password-file entry
+        login = ""
+    return Actor("os", login or "unknown")
 
 
 SYSTEM = Actor("system", "system")

@@ -1,7 +1,8 @@
 """Importing a program file into the database and exporting the database as one.
 
 Import is idempotent: every entry is matched on its natural key (person key, rotation
-abbreviation, ...), so running it twice changes nothing and says so. Entries that are in the
+abbreviation, ...), so running it twice changes nothing and says so. An import that changes
+something writes one audit event with the counts (not one per entry). Entries that are in the
 database but not in the file are left alone."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from residency.absences.models import Absence
+from residency.audit.service import record
 from residency.calendar.service import HOLIDAYS_POLICY_KEY, ensure_academic_year
 from residency.errors import InputError
 from residency.ops.models import SETTINGS_ROW_ID, AppSettings
@@ -39,6 +41,12 @@ class ImportReport:
     def changed(self) -> bool:
         return any(r.created or r.updated for r in self.counts.values())
 
+    def counts_json(self) -> dict[str, dict[str, int]]:
+        return {
+            name: {"created": r.created, "updated": r.updated, "unchanged": r.unchanged}
+            for name, r in self.counts.items()
+        }
+
 
 def import_program(session: Session, doc: ProgramDocument) -> ImportReport:
     report = ImportReport()
@@ -61,6 +69,8 @@ def import_program(session: Session, doc: ProgramDocument) -> ImportReport:
         # The file is internally consistent (validation.py) but clashes with stored entries,
         # e.g. a new person whose e-mail another stored person already has.
         raise InputError(f"program file clashes with the database: {exc.orig}") from None
+    if report.changed:  # an import that changes nothing is no change to audit
+        record(session, "program.import", "program", after=report.counts_json())
     return report
 
 

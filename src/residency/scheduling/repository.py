@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 
+from residency import clock
 from residency.absences.models import Absence
 from residency.calendar.models import HalfDay
+from residency.clock import aware as aware  # re-exported: runs read it as repo.aware
 from residency.people.models import Person, PersonKind, ResidentLevel
 from residency.rotations.models import RotationTemplate
 from residency.scheduling.models import (
@@ -44,12 +46,7 @@ PUBLISHED = Version()
 
 
 def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def aware(moment: datetime) -> datetime:
-    """SQLite hands back naive date-times for timezone-aware columns; they were stored in UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return clock.now()  # looked up on each call, so patching residency.clock.now moves it too
 
 
 def plan_entries(

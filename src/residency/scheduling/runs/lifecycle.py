@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session
 
+from residency.audit.service import record
 from residency.errors import RefusedError
 from residency.scheduling import repository as repo
 from residency.scheduling.models import LIVE_STATUSES, RunKind, RunStatus, ScheduleRun
@@ -39,7 +40,8 @@ def new_run(
     parameters: dict[str, Any],
     fingerprint: str,
 ) -> ScheduleRun:
-    """Record a queued run for the range, refusing while a live one overlaps it."""
+    """Record a queued run for the range, refusing while a live one overlaps it. The claim is
+    audited; the run's own progress and end are not (the run row records them)."""
     start, end = span
     refuse_if_live(session, kind, start, end)
     moment = repo.now()
@@ -59,7 +61,15 @@ def new_run(
     )
     session.add(run)
     session.flush()
+    _audit_claim(session, run)
     return run
+
+
+def _audit_claim(session: Session, run: ScheduleRun) -> None:
+    scope = {"kind": run.kind, "academic_year": run.academic_year, "block_number": run.block_number}
+    span = {"start_date": run.start_date, "end_date": run.end_date}
+    after = {**scope, **span, "parameters": run.parameters}
+    record(session, "run.claim", "schedule_run", run.id, after=after)
 
 
 class OverlappingRun(RefusedError):

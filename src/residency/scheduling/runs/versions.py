@@ -8,11 +8,12 @@ silently undo that change, so it needs `force`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from residency.audit.service import record
 from residency.errors import InputError, NotFoundError, RefusedError
 from residency.scheduling import repository as repo
 from residency.scheduling.models import (
@@ -142,7 +143,16 @@ def publish(session: Session, run_id: int, *, force: bool = False) -> PublishRes
         )
     )
     session.flush()
-    return PublishResult(run.id, scope, now_base.run_id, revision, stale)
+    result = PublishResult(run.id, scope, now_base.run_id, revision, stale)
+    _audit_publish(session, now_base, result)
+    return result
+
+
+def _audit_publish(session: Session, replaced: Base, result: PublishResult) -> None:
+    # Nothing was published before: like a creation, the event has no "before".
+    before = None if replaced.run_id is None else asdict(replaced)
+    after = {"run_id": result.run_id, "revision": result.revision, "forced": result.forced}
+    record(session, "run.publish", "published_version", result.scope, before=before, after=after)
 
 
 def stale_message(run: ScheduleRun, now: Base, what: str) -> str:
