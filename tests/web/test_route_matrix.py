@@ -39,6 +39,8 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/api/v1/users/{user_id}"): ADMIN,
     ("PATCH", "/api/v1/users/{user_id}"): ADMIN,
     ("POST", "/api/v1/users/{user_id}/password-token"): ADMIN,
+    # audit
+    ("GET", "/api/v1/audit"): STAFF,
     # operations
     ("GET", "/api/v1/operations/backups"): ADMIN,
 }

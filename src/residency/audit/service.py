@@ -89,12 +89,13 @@ def list_events(session: Session, wanted: AuditFilter) -> list[AuditEvent]:
 
 def _check(wanted: AuditFilter) -> None:
     if not 1 <= wanted.limit <= MAX_LIMIT:
-        raise InputError(f"limit: {wanted.limit} is not between 1 and {MAX_LIMIT}")
+        raise InputError(f"limit: {wanted.limit} is not between 1 and {MAX_LIMIT}", field="limit")
     since, until = wanted.since, wanted.until
     if since is not None and until is not None and _utc(since) > _utc(until):
         raise InputError(
             f"since: {_utc(since).isoformat()} is after until: {_utc(until).isoformat()}; "
-            "since must not be later than until"
+            "since must not be later than until",
+            field="since",
         )
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from residency import clock
+from residency.audit.service import record
 from residency.auth import passwords, throttle, tokens
 from residency.auth.models import PasswordToken, Role, User
 from residency.auth.permissions import ROLES_WITH_A_PERSON
@@ -29,6 +30,7 @@ class NewUser:
     name: str = ""
     person_key: str | None = None
     password: str | None = None  # None: the account gets a one-time set-password token
+    must_change_password: bool = False  # a one-time password, to be changed at first login
 
 
 @dataclass(frozen=True)
@@ -60,10 +62,26 @@ def create_user(session: Session, new: NewUser) -> CreatedUser:
     )
     if new.password is not None:
         _set_password(user, new.password)
+    user.must_change_password = new.must_change_password
     session.add(user)
     session.flush()
     token = None if new.password is not None else issue_password_token(session, user)
+    record(
+        session, "user.create", "user", user.id, after=account_json(user), person_key=new.person_key
+    )
     return CreatedUser(user.id, token)
+
+
+def account_json(user: User) -> dict[str, object]:
+    """What the audit log keeps of an account (never a password or token)."""
+    return {
+        "email": user.email,
+        "name": user.name,
+        "role": user.role.value,
+        "person_id": user.person_id,
+        "active": user.active,
+        "must_change_password": user.must_change_password,
+    }
 
 
 def _person_for(session: Session, role: Role, key: str | None) -> Person | None:
@@ -104,11 +122,8 @@ def create_admin(session: Session, email: str, name: str, password: str | None) 
     """An administrator straight in the database; returns the one-time password when none was
     given (it must be changed at first login)."""
     temporary = None if password is not None else one_time_password()
-    created = create_user(session, NewUser(email, Role.ADMIN, name, None, password or temporary))
-    if temporary is not None:
-        user = session.get(User, created.user_id)
-        assert user is not None
-        user.must_change_password = True
+    new = NewUser(email, Role.ADMIN, name, None, password or temporary, temporary is not None)
+    create_user(session, new)
     return temporary
 
 
@@ -129,7 +144,9 @@ def issue_password_token(session: Session, user: User) -> str:
 
 def reset_password(session: Session, user_id: int) -> str:
     """A new one-time set-password token (the old password works until it is used)."""
-    return issue_password_token(session, _user(session, user_id))
+    token = issue_password_token(session, _user(session, user_id))
+    record(session, "user.password_reset", "user", user_id)
+    return token
 
 
 def attempt_login(session: Session, email: str, password: str, client_address: str) -> User | None:
@@ -160,6 +177,7 @@ def change_password(session: Session, principal: tokens.Principal, current: str,
         )
     _set_password(user, new)
     tokens.revoke_user_sessions(session, user.id, "password changed", principal.session_id)
+    record(session, "user.password_change", "user", user.id)
 
 
 def set_password_with_token(session: Session, token: str, new: str) -> User:
@@ -174,6 +192,7 @@ def set_password_with_token(session: Session, token: str, new: str) -> User:
     _set_password(user, new)
     found.used_at = clock.now()
     tokens.revoke_user_sessions(session, user.id, "password set")
+    record(session, "user.password_set", "user", user.id)
     return user
 
 
@@ -218,6 +237,7 @@ def update_user(
     acting_user_id: int,
 ) -> User:
     user = _user(session, user_id)
+    before = account_json(user)
     if user_id == acting_user_id and (active is False or (role and role != user.role)):
         raise RefusedError(
             "user: you cannot deactivate yourself or change your own role", field="user_id"
@@ -235,4 +255,5 @@ def update_user(
         if not active:
             tokens.revoke_user_sessions(session, user.id, "account deactivated")
     session.flush()
+    record(session, "user.update", "user", user.id, before=before, after=account_json(user))
     return user

@@ -24,11 +24,12 @@ DOCS_ASSETS = frozenset({"swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x3
 
 
 def mount(app: FastAPI) -> None:
+    from residency.audit import api as audit_api
     from residency.auth import api as auth_api
     from residency.ops import api as ops_api
 
     app.include_router(ops_api.health)
-    for router in (ops_api.router, auth_api.router, description_router(app)):
+    for router in (ops_api.router, auth_api.router, audit_api.router, description_router(app)):
         app.include_router(router)
 
 
