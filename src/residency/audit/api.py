@@ -12,6 +12,7 @@ from residency.audit.service import DEFAULT_LIMIT, MAX_LIMIT, AuditFilter, event
 from residency.auth.permissions import Permission
 from residency.auth.tokens import Principal
 from residency.web.deps import allow, transaction
+from residency.web.schemas import IsoDateTime, RowId
 
 router = APIRouter(prefix="/api/v1", tags=["audit"])
 
@@ -37,13 +38,13 @@ def audit_events(
     entity: str | None = Query(None, max_length=64),
     entity_id: str | None = Query(None, max_length=128),
     person: str | None = Query(None, max_length=64, description="A person's key."),
-    user_id: int | None = Query(None, description="A signed-in user's id."),
+    user_id: RowId | None = Query(None, description="A signed-in user's id."),
     actor: str | None = Query(None, max_length=254, description="An e-mail or an OS login."),
     action: str | None = Query(None, max_length=64),
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: IsoDateTime | None = None,
+    until: IsoDateTime | None = None,
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
-    before_id: int | None = Query(None, description="Page: events older than this id."),
+    before_id: RowId | None = Query(None, description="Page: events older than this id."),
     who: Principal = Depends(allow(Permission.READ_AUDIT)),
 ) -> list[AuditEventOut]:
     """Newest first. since and until are inclusive (ISO 8601; no offset means UTC)."""

@@ -25,6 +25,7 @@ from residency.auth.schemas import (
 from residency.auth.tokens import IssuedTokens, Principal
 from residency.errors import Unauthenticated
 from residency.web.deps import allow, client_address, transaction
+from residency.web.schemas import RowId
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
 WRONG_CREDENTIALS = "email or password is wrong"
@@ -126,7 +127,7 @@ def create_user(
 
 @router.get("/users/{user_id}", response_model=UserOut)
 def read_user(
-    user_id: int, request: Request, who: Principal = Depends(allow(Permission.MANAGE_USERS))
+    user_id: RowId, request: Request, who: Principal = Depends(allow(Permission.MANAGE_USERS))
 ) -> UserOut:
     with transaction(request, who) as session:
         return _user_out(service.user_by_id(session, user_id))
@@ -134,7 +135,7 @@ def read_user(
 
 @router.patch("/users/{user_id}", response_model=UserOut)
 def change_user(
-    user_id: int,
+    user_id: RowId,
     body: UserChangeBody,
     request: Request,
     who: Principal = Depends(allow(Permission.MANAGE_USERS)),
@@ -153,7 +154,7 @@ def change_user(
 
 @router.post("/users/{user_id}/password-token", response_model=PasswordTokenOut, status_code=201)
 def reset_password(
-    user_id: int, request: Request, who: Principal = Depends(allow(Permission.MANAGE_USERS))
+    user_id: RowId, request: Request, who: Principal = Depends(allow(Permission.MANAGE_USERS))
 ) -> PasswordTokenOut:
     """A new one-time set-password token for the account (a reset); its sessions end."""
     with transaction(request, who) as session:

@@ -16,7 +16,7 @@ from residency.db import check_reachable, get_engine
 from residency.ops.migrations import require_current_schema
 from residency.web import errors, routes
 from residency.web.executor import LocalExecutor, fail_orphaned_runs
-from residency.web.middleware import BodyLimit, SecurityHeaders
+from residency.web.middleware import BodyLimit, SecurityHeaders, SingleQueryValues
 
 API_PREFIX = "/api/v1"
 
@@ -47,6 +47,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     errors.install(app)
     routes.mount(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(SingleQueryValues)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, params
+from fastapi.dependencies.utils import get_flat_params
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -20,7 +21,7 @@ from residency.auth.models import TokenPurpose
 from residency.auth.permissions import Permission, allows
 from residency.auth.tokens import Principal
 from residency.db import unit_of_work
-from residency.errors import Forbidden, Unauthenticated
+from residency.errors import Forbidden, InputError, Unauthenticated
 
 COOKIE_NAME = "residency_session"
 bearer = HTTPBearer(auto_error=False, description="An access token from /api/v1/auth/login")
@@ -85,3 +86,24 @@ def transaction(request: Request, principal: Principal | None) -> Iterator[Sessi
     """The route's unit of work, audited as the signed-in user from the client's address."""
     with unit_of_work(engine_of(request), actor=actor(request, principal)) as session:
         yield session
+
+
+def refuse_unknown_query(request: Request) -> None:
+    """A query parameter the route does not take is a typo the caller should hear about,
+    not a filter silently ignored."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None or not request.query_params:
+        return
+    known = {
+        field.alias
+        for field in get_flat_params(dependant)
+        if isinstance(field.field_info, params.Query)
+    }
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        takes = ", ".join(sorted(known)) or "none"
+        raise InputError(
+            f"{unknown[0]}: not a query parameter of this route (it takes: {takes})",
+            field=unknown[0],
+        )

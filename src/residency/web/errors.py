@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from starlette.exceptions import HTTPException
 
 from residency.errors import (
@@ -85,13 +86,25 @@ def _validation(_: Request, exc: Exception) -> JSONResponse:
     return error_response(422, "invalid_input", f"{field}: {message}" if field else message, field)
 
 
-def _http(_: Request, exc: Exception) -> JSONResponse:
+def _http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     code = HTTP_CODES.get(exc.status_code, "error")
     response = error_response(exc.status_code, code, str(exc.detail))
     for name, value in (exc.headers or {}).items():
         response.headers[name] = value
+    if exc.status_code == 405:
+        response.headers["Allow"] = ", ".join(allowed_methods(request))
     return response
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path (the router names only the first route's)."""
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.routes):
+        pattern = getattr(route.original_route, "path_regex", None)
+        if pattern is not None and pattern.match(request.url.path):
+            methods |= set(route.methods or ())
+    return sorted(methods)
 
 
 def _unexpected(_: Request, exc: Exception) -> JSONResponse:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -90,6 +91,46 @@ class BodyLimit:
         ]
         await send({"type": "http.response.start", "status": 413, "headers": headers})
         await send({"type": "http.response.body", "body": body})
+
+
+class SingleQueryValues:
+    """Refuses a query parameter given twice (no route takes a list): which of the two was
+    meant is a guess the service does not make."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope.get("query_string"):
+            names = [
+                name
+                for name, _ in parse_qsl(
+                    scope["query_string"].decode("latin-1"), keep_blank_values=True
+                )
+            ]
+            repeated = sorted({name for name in names if names.count(name) > 1})
+            if repeated:
+                await _send_json(
+                    send,
+                    422,
+                    error_body(
+                        "invalid_input",
+                        f"{repeated[0]}: given more than once; give it once",
+                        repeated[0],
+                    ),
+                )
+                return
+        await self.app(scope, receive, send)
+
+
+async def _send_json(send: Send, status: int, payload: dict[str, Any]) -> None:
+    body = json.dumps(payload).encode()
+    headers: list[Any] = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 class _TooLarge(Exception):

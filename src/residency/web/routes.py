@@ -18,8 +18,10 @@ from swagger_ui_bundle import swagger_ui_path
 from residency.auth.permissions import Permission
 from residency.auth.tokens import Principal
 from residency.errors import NotFoundError
-from residency.web.deps import allow
+from residency.web.deps import allow, refuse_unknown_query
+from residency.web.schemas import ERROR_RESPONSES
 
+STRICT = [Depends(refuse_unknown_query)]
 DOCS_ASSETS = frozenset({"swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png"})
 
 
@@ -29,8 +31,9 @@ def mount(app: FastAPI) -> None:
     from residency.ops import api as ops_api
 
     app.include_router(ops_api.health)
-    for router in (ops_api.router, auth_api.router, audit_api.router, description_router(app)):
-        app.include_router(router)
+    for router in (ops_api.router, auth_api.router, audit_api.router):
+        app.include_router(router, responses=ERROR_RESPONSES, dependencies=STRICT)
+    app.include_router(description_router(app))
 
 
 def description_router(app: FastAPI) -> APIRouter:
