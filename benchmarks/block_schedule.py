@@ -181,12 +181,12 @@ def report_scale(
         f"{statistics.median(walls):.1f} s, status {[s.status for s in first]}"
     )
     for full in median_runs(problem, SolveParams(limit, workers), runs):
-        hard = hard_violations(full.schedule(problem)) if full.has_schedule else ["no schedule"]
+        hard = len(hard_violations(full.schedule(problem))) if full.has_schedule else -1
         acgme = acgme_violations(problem, full) if full.has_schedule else -1
         print(
             f"  at {limit:g} s: {full.status} objective {full.objective} bound "
             f"{full.best_bound} gap {100 * (full.gap or 0):.1f} % wall {full.wall_s:.1f} s; "
-            f"hard-rule violations {len(hard)}, ACGME checker violations {acgme}"
+            f"hard-rule violations {hard}, ACGME checker violations {acgme}"
         )
 
 

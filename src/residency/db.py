@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from residency.audit.actor import Actor, os_actor
 from residency.config import get_settings
@@ -96,3 +96,18 @@ def unit_of_work(
         # door (an API route, a task) says whom it acts for.
         session.info["actor"] = actor or os_actor()
         yield session
+
+
+@contextmanager
+def savepoint(session: Session) -> Iterator[SessionTransaction]:
+    """`session.begin_nested()` that stays inside the caller's transaction on SQLite too.
+
+    pysqlite starts a transaction only before the first write, so a SAVEPOINT taken before any
+    write is the outermost one, and SQLite's RELEASE of the outermost savepoint is a COMMIT:
+    the caller could no longer roll it back. Beginning the transaction first keeps it theirs."""
+    connection = session.connection()
+    raw = connection.connection.dbapi_connection
+    if connection.dialect.name == "sqlite" and raw is not None and not raw.in_transaction:
+        connection.exec_driver_sql("BEGIN")
+    with session.begin_nested() as nested:
+        yield nested

@@ -68,7 +68,7 @@ def test_an_override_excuses_its_own_day_and_not_another_day_of_the_same_person(
         report = check_saved(session, data, PUBLISHED)
     assert report.broken, "work during the Friday TDY is not the override's doing"
     assert all("2026-03-20" in line for line in report.broken), report.broken
-    assert any(line.startswith("Availability: r3 2026-03-20") for line in report.broken)
+    assert any(line.startswith("Availability r3 2026-03-20:") for line in report.broken)
     assert any(line.startswith("during_absence r3 2026-03-20") for line in report.broken)
 
 

@@ -14,6 +14,7 @@ from fixtures.block_program import BLOCK_START, count_rows, generate_args, parse
 from residency.cli import main
 from residency.scheduling import preflight
 from residency.scheduling.block import rows, verdict
+from residency.scheduling.engine.constraints.base import Violation
 from residency.scheduling.models import Assignment, RunStatus, ScheduleRun
 
 
@@ -53,12 +54,11 @@ def test_a_hard_violation_found_after_solving_fails_the_run_loudly(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     before, _ = _first_schedule(db_engine, capsys)
-    monkeypatch.setattr(
-        verdict.checks, "hard_violations", lambda schedule, excused=(): ["Availability: r1"]
-    )
+    broken = [Violation("Availability", "WARD during tdy", "r1", BLOCK_START)]
+    monkeypatch.setattr(verdict.checks, "hard_violations", lambda schedule: broken)
     assert main(generate_args("--seed", "4")) == 70
     err = capsys.readouterr().err
-    assert "breaks hard rules" in err and "Availability: r1" in err
+    assert "breaks hard rules" in err and "Availability r1 2026-03-10: WARD" in err
     with Session(db_engine) as session:
         assert set(session.scalars(select(Assignment.id))) == before
         assert runs(session)[-1].status == RunStatus.FAILED

@@ -72,10 +72,12 @@ def verify_constraints(
 def register(app: typer.Typer) -> None:
     from residency.scheduling.annual import cli as annual_cli
     from residency.scheduling.block import cli as block_cli
+    from residency.scheduling.block import edit_cli
     from residency.scheduling.runs import cli as runs_cli
 
     app.command("generate")(block_cli.generate)
     app.add_typer(annual_cli.app, name="plan")
     app.add_typer(runs_cli.app, name="runs")
     app.add_typer(constraints_app, name="constraints")
+    edit_cli.register(block_cli.schedule_app)
     app.add_typer(block_cli.schedule_app, name="schedule")

@@ -22,10 +22,10 @@ from residency.scheduling.runs.cli import publish_hint, publish_run
 from residency.scheduling.runs.execute import execute_run
 from residency.scheduling.runs.versions import version_of
 
-schedule_app = typer.Typer(help="Read the stored block schedule.", no_args_is_help=True)
+schedule_app = typer.Typer(help="Read and edit the stored block schedule.", no_args_is_help=True)
 
 
-def _year(academic_year: int | None) -> int:
+def academic_year_or_default(academic_year: int | None) -> int:
     if academic_year is not None:
         return academic_year
     with unit_of_work() as session:
@@ -58,7 +58,13 @@ def generate(
 ) -> None:
     """Generate a block's schedule as a draft, re-checked (ACGME); publish it to show it."""
     request = GenerateRequest(
-        _year(academic_year), block, time_limit, workers, seed, minimal_change, first_feasible
+        academic_year_or_default(academic_year),
+        block,
+        time_limit,
+        workers,
+        seed,
+        minimal_change,
+        first_feasible,
     )
     with unit_of_work() as session:
         run_id = claim_block(session, request)
@@ -138,7 +144,7 @@ def show(
     person: str | None = typer.Option(None, "--person", help="Only this person (their key)."),
 ) -> None:
     """The block as a grid: people by day, AM/PM rotation, call nights marked with *."""
-    year = _year(academic_year)
+    year = academic_year_or_default(academic_year)
     with unit_of_work() as session:
         version = version_of(session, run, RunKind.BLOCK_SCHEDULE, year, block)
         grid = block_grid(session, year, block, version, person)
@@ -184,7 +190,7 @@ def duty(
     from residency.compliance.csv_io import write_duty_csv
     from residency.scheduling.block.duty import duty_periods_for_block
 
-    year = _year(academic_year)
+    year = academic_year_or_default(academic_year)
     with unit_of_work() as session:
         version = version_of(session, run, RunKind.BLOCK_SCHEDULE, year, block)
         periods = duty_periods_for_block(session, year, block, version)

@@ -4,7 +4,6 @@ answer): conflicts, coverage of required positions, and manual rows kept against
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -108,18 +107,10 @@ def coverage(schedule: Schedule) -> dict[str, Any]:
     return {"coverage_pct": pct, "required": required, "filled": filled, "above_minimum": above}
 
 
-def hard_violations(
-    schedule: Schedule, excused: Callable[[Violation], bool] = lambda _: False
-) -> list[str]:
-    """Every hard rule's own plain-Python check on the saved schedule, except findings a kept
-    override causes (that exception is reported under `acgme_overrides`)."""
-    return [
-        f"{v.constraint}: {v.person_id or ''} {v.day or ''} {v.detail}".replace("  ", " ")
-        for rule in REGISTRY
-        if rule.hard
-        for v in rule.violations(schedule)
-        if not excused(v)
-    ]
+def hard_violations(schedule: Schedule) -> list[Violation]:
+    """Every hard rule's own plain-Python check on the saved schedule (the verdict decides
+    which of them a kept override excuses)."""
+    return [v for rule in REGISTRY if rule.hard for v in rule.violations(schedule)]
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ Mapping (documented in docs/scheduling.md):
 - activities: rotation templates, by `ActivityType` (`ACTIVITY_KINDS`); `call` templates become
   call services; `leave` and `off` templates schedule nothing;
 - faculty with their role; FMIT attendings are the roles the policy names;
-- absences, locked and manual rows of the published version (kept, so given as locks), the 7
-  days of published duty before the block (boundary context) and the program policy from
-  `app_settings.policy`.
+- absences, locked and manual rows of the published version (kept, so given as locks; a
+  draft's own, when that draft is checked as saved), the 7 days of published duty before the
+  block (boundary context) and the program policy from `app_settings.policy`.
 
 The result is plain data (`BlockData`): nothing in it is bound to the session that read it.
 """
@@ -66,6 +66,7 @@ from residency.scheduling.planned_leave import (
     middle_day,
     planned_leave_between,
 )
+from residency.scheduling.repository import PUBLISHED, Version
 
 ACTIVITY_KINDS = {
     ActivityType.INPATIENT: ActivityKind.INPATIENT,
@@ -99,8 +100,14 @@ def require_plan(session: Session, academic_year: int, number: int) -> list[Any]
 
 
 def build_block_problem(
-    session: Session, academic_year: int, number: int, repair: bool = False
+    session: Session,
+    academic_year: int,
+    number: int,
+    repair: bool = False,
+    kept_from: Version = PUBLISHED,
 ) -> BlockData:
+    """`kept_from`: the version whose locked and manual rows are kept (the published one, which
+    a new run builds on; a draft, to check that draft as saved)."""
     block = block_row(session, academic_year, number)
     entries = require_plan(session, academic_year, number)
     settings = BlockSettings.from_policy(program_policy(session))
@@ -113,12 +120,12 @@ def build_block_problem(
     absences = [a for a in repo.absences_between(session, start, end) if a.person.key in people]
     kept_rows = [
         a
-        for a in repo.assignments_between(session, start, end)
+        for a in repo.assignments_between(session, start, end, kept_from)
         if not repo.replaceable(a.source, a.locked) and a.person.key in people
     ]
     kept_calls = [
         c
-        for c in repo.calls_between(session, start, end)
+        for c in repo.calls_between(session, start, end, kept_from)
         if not repo.replaceable(c.source, c.locked) and c.person.key in people
     ]
     residents = _residents(entries, levels, residents_by_id, settings, middle_day(block))
@@ -215,7 +222,7 @@ def _residents(
 ) -> tuple[Resident, ...]:
     halves: dict[int, dict[int, str | None]] = {}
     for entry in entries:
-        rotation = entry.rotation.abbreviation if _schedulable(entry.rotation) else None
+        rotation = entry.rotation.abbreviation if schedulable(entry.rotation) else None
         halves.setdefault(entry.person_id, {})[entry.block_half] = rotation
     found = []
     for person_id, pgy in sorted(levels.items(), key=lambda item: people[item[0]].key):
@@ -238,10 +245,6 @@ def _residents(
     return tuple(found)
 
 
-def _schedulable(template: RotationTemplate) -> bool:
-    return template.activity_type in ACTIVITY_KINDS and bool(template.shifts)
-
-
 def _used_templates(
     residents: tuple[Resident, ...],
     settings: BlockSettings,
@@ -257,10 +260,11 @@ def _used_templates(
         used.add(settings.continuity_clinic)
     used |= {a for a, t in templates.items() if t.min_residents_per_half_day > 0}
     used |= {row.rotation.abbreviation for row in kept if row.activity != FMIT_ROW}
-    return {a for a in used if a is not None and a in templates and _schedulable(templates[a])}
+    return {a for a in used if a is not None and a in templates and schedulable(templates[a])}
 
 
-def _activity(template: RotationTemplate, settings: BlockSettings) -> Activity:
+def activity_kind(template: RotationTemplate, settings: BlockSettings) -> ActivityKind:
+    """The engine's kind of a schedulable template (also the label a resident's row stores)."""
     kind = ACTIVITY_KINDS[template.activity_type]
     services = settings.inpatient_services
     if (
@@ -269,6 +273,15 @@ def _activity(template: RotationTemplate, settings: BlockSettings) -> Activity:
         and template.abbreviation not in services
     ):
         kind = ActivityKind.ELECTIVE  # another department's ward: no program headcount
+    return kind
+
+
+def schedulable(template: RotationTemplate) -> bool:
+    return template.activity_type in ACTIVITY_KINDS and bool(template.shifts)
+
+
+def _activity(template: RotationTemplate, settings: BlockSettings) -> Activity:
+    kind = activity_kind(template, settings)
     clinic = kind == ActivityKind.CLINIC
     return Activity(
         template.abbreviation,

@@ -5,11 +5,13 @@ rule's own check.
 Anything that breaks a hard rule and is not caused by a manual override with a recorded
 reason is `broken`: the run that wrote it fails and its transaction is rolled back. An
 override excuses only the findings whose duty period or rule window holds the overridden row;
-anything else about the same person still counts."""
+anything else about the same person still counts. What overrides excuse is kept apart
+(`excused`), so a manual edit can tell every finding it causes (`block/edits.py`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -30,6 +32,25 @@ from residency.scheduling.engine.constraints.base import Violation
 from residency.scheduling.repository import PUBLISHED, Version
 
 
+@dataclass(frozen=True)
+class RuleBreak:
+    """A hard rule broken in a saved version: the rule (a hard rule's name, an ACGME rule id,
+    or a conflict: double_booking, during_absence, ineligible), whom, from when, and what."""
+
+    rule: str
+    detail: str
+    person_id: str | None = None
+    day: date | None = None
+
+    def __str__(self) -> str:
+        where = " ".join(str(part) for part in (self.person_id, self.day) if part)
+        return f"{self.rule} {where}: {self.detail}" if where else f"{self.rule}: {self.detail}"
+
+    def as_json(self) -> dict[str, Any]:
+        day = self.day.isoformat() if self.day else None
+        return {"rule": self.rule, "person_id": self.person_id, "day": day, "detail": self.detail}
+
+
 @dataclass
 class SavedReport:
     assignments: int
@@ -39,7 +60,15 @@ class SavedReport:
     overrides: list[dict[str, Any]]
     compliance: dict[str, Any]
     checker: CheckResult
-    broken: list[str] = field(default_factory=list)
+    breaks: list[RuleBreak] = field(default_factory=list)  # no recorded override causes them
+    excused: list[RuleBreak] = field(default_factory=list)  # a recorded override causes them
+
+    @property
+    def broken(self) -> list[str]:
+        return [str(b) for b in self.breaks]
+
+    def add(self, found: RuleBreak, excused: bool) -> None:
+        (self.excused if excused else self.breaks).append(found)
 
 
 def check_stored_block(
@@ -68,19 +97,18 @@ def check_saved(session: Session, data: BlockData, version: Version) -> SavedRep
         checker=checker,
     )
     excused_days = {(o.person_id, o.day.isoformat()) for o in overrides}
-    report.broken += [
-        f"{c['type']} {c['person_id']} {c['day']}: {c['detail']}"
-        for c in conflicts
-        if (c["person_id"], c["day"]) not in excused_days
-    ]
-    report.broken += [
-        f"{f.rule} {f.person_id} {f.period_start:%Y-%m-%d}: {f.value:g} (limit {f.limit:g})"
-        for f in checker.violations
-        if not any(_causes_finding(o, f) for o in overrides)
-    ]
-    report.broken += checks.hard_violations(
-        schedule, lambda v: any(_causes_violation(o, v) for o in overrides)
-    )
+    for c in conflicts:
+        day = date.fromisoformat(c["day"])
+        found = RuleBreak(c["type"], c["detail"], c["person_id"], day)
+        report.add(found, excused=(c["person_id"], c["day"]) in excused_days)
+    for f in checker.violations:
+        found = RuleBreak(
+            f.rule, f"{f.value:g} (limit {f.limit:g})", f.person_id, f.period_start.date()
+        )
+        report.add(found, excused=any(_causes_finding(o, f) for o in overrides))
+    for v in checks.hard_violations(schedule):
+        found = RuleBreak(v.constraint, v.detail, v.person_id, v.day)
+        report.add(found, excused=any(_causes_violation(o, v) for o in overrides))
     return report
 
 

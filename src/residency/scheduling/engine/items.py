@@ -27,12 +27,18 @@ class SlotKey:
     session: Session
     activity_id: str
 
+    def __str__(self) -> str:  # as a violation's detail shows it to people
+        return f"{self.activity_id} {self.day} {self.session}"
+
 
 @dataclass(frozen=True, order=True)
 class CallKey:
     person_id: str
     day: date
     service_id: str
+
+    def __str__(self) -> str:
+        return f"{self.service_id} call {self.day}"
 
 
 @dataclass(frozen=True, order=True)

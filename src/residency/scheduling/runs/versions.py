@@ -3,8 +3,8 @@ or one block); publishing points the scope at that run in one transaction, keeps
 version, and any earlier version can be published again (a rollback).
 
 A draft remembers the published version it was built on (`base_run_id`, `base_revision`).
-Publishing it over a newer published version (someone published or rolled back since) would
-silently undo that change, so it needs `force`."""
+Publishing it over a newer published version (someone published or rolled back since, or
+edited the published version by hand) would silently undo that change, so it needs `force`."""
 
 from __future__ import annotations
 
@@ -61,6 +61,22 @@ def published(session: Session, scope: str) -> PublishedVersion | None:
     return session.get(PublishedVersion, scope)
 
 
+def published_for_update(session: Session, scope: str) -> PublishedVersion | None:
+    """The scope's pointer, locked until the caller's transaction ends (PostgreSQL; SQLite
+    has one writer at a time anyway): publishing and editing the published version queue."""
+    return session.scalars(
+        select(PublishedVersion).where(PublishedVersion.scope == scope).with_for_update()
+    ).first()
+
+
+def bump_revision(pointer: PublishedVersion) -> int:
+    """The published version's rows changed in place (a manual edit): drafts built on the
+    revision before are now stale, so publishing one needs --force. The publication history
+    is left alone: nothing was published."""
+    pointer.revision += 1
+    return pointer.revision
+
+
 def current_base(session: Session, scope: str) -> Base:
     pointer = published(session, scope)
     return Base() if pointer is None else Base(pointer.run_id, pointer.revision)
@@ -108,9 +124,7 @@ def publish(session: Session, run_id: int, *, force: bool = False) -> PublishRes
             f"run {run.id} is {run.status.value} and holds no schedule to publish{wait}"
         )
     scope = run_scope(run)
-    pointer = session.scalars(
-        select(PublishedVersion).where(PublishedVersion.scope == scope).with_for_update()
-    ).first()
+    pointer = published_for_update(session, scope)
     if pointer is not None and pointer.run_id == run.id:
         raise RefusedError(f"run {run.id} is already the published version of {what}")
     now_base = Base() if pointer is None else Base(pointer.run_id, pointer.revision)
