@@ -39,6 +39,9 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/api/v1/users/{user_id}"): ADMIN,
     ("PATCH", "/api/v1/users/{user_id}"): ADMIN,
     ("POST", "/api/v1/users/{user_id}/password-token"): ADMIN,
+    # manual edits
+    ("POST", "/api/v1/blocks/{academic_year}/{block}/edits/slot"): COORDINATOR,
+    ("POST", "/api/v1/blocks/{academic_year}/{block}/edits/call"): COORDINATOR,
     # audit
     ("GET", "/api/v1/audit"): STAFF,
     # operations
@@ -46,7 +49,13 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
 }
 
 # Path parameters that are not ids get a value of their own kind.
-PARAMETER_VALUES = {"name": "nothing-here", "key": "r1", "scope": "block_schedule"}
+PARAMETER_VALUES = {
+    "name": "nothing-here",
+    "key": "r1",
+    "scope": "block_schedule",
+    "academic_year": "2025",
+    "block": "10",
+}
 
 
 def routes_of(api: Api) -> list[tuple[str, str]]:

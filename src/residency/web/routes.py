@@ -29,9 +29,10 @@ def mount(app: FastAPI) -> None:
     from residency.audit import api as audit_api
     from residency.auth import api as auth_api
     from residency.ops import api as ops_api
+    from residency.scheduling.block import edit_api
 
     app.include_router(ops_api.health)
-    for router in (ops_api.router, auth_api.router, audit_api.router):
+    for router in (ops_api.router, auth_api.router, audit_api.router, edit_api.router):
         app.include_router(router, responses=ERROR_RESPONSES, dependencies=STRICT)
     app.include_router(description_router(app))
 

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
+from residency.audit.service import record
 from residency.db import savepoint
 from residency.errors import InputError, RefusedError
 from residency.scheduling.block.data import BlockData
@@ -250,11 +251,24 @@ def caused(before: SavedReport, after: SavedReport) -> list[RuleBreak]:
 
 
 def _audit(session: Session, result: EditResult) -> None:
-    """The one place an edit is recorded, in the caller's transaction."""
-    # TODO(lead): audit.record(session, "schedule.edit", result.change.entity,
-    #     result.change.row_id, before=result.change.before, after=result.change.after,
-    #     person_key=...) once residency.audit.service lands; the override reason, the
-    #     findings and the revision are in result.as_json(). Which person_key
-    #     (the edited person, or the acting coordinator, whom this service is not told) is
-    #     the audit module's call.
-    del session, result  # unused until then
+    """The one place an edit is recorded, in the caller's transaction; who acted is the
+    session's actor (the signed-in coordinator, or the command's OS user)."""
+    change = result.change
+    person = (change.after or change.before or {}).get("person_key")
+    record(
+        session,
+        "schedule.edit",
+        change.entity,
+        change.row_id,
+        before=change.before,
+        after={
+            **(change.after or {}),
+            "scope": result.scope,
+            "run_id": result.run_id,
+            "override_reason": result.override_reason,
+            "overridden": result.overridden,
+            "findings": [str(f) for f in result.findings],
+            "revision": result.revision,
+        },
+        person_key=person,
+    )
