@@ -41,10 +41,31 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/api/v1/users/{user_id}/password-token"): ADMIN,
     # operations
     ("GET", "/api/v1/operations/backups"): ADMIN,
+    # program data: people, rotation templates, absences, academic years, the program file
+    ("GET", "/api/v1/people"): ANYONE,
+    ("POST", "/api/v1/people"): COORDINATOR,
+    ("GET", "/api/v1/people/{key}"): ANYONE,
+    ("PATCH", "/api/v1/people/{key}"): COORDINATOR,
+    ("GET", "/api/v1/rotations"): ANYONE,
+    ("GET", "/api/v1/rotations/{abbreviation}"): ANYONE,
+    ("GET", "/api/v1/absences"): ANYONE,
+    ("POST", "/api/v1/absences"): COORDINATOR,
+    ("DELETE", "/api/v1/absences/{absence_id}"): COORDINATOR,
+    ("GET", "/api/v1/academic-years"): ANYONE,
+    ("POST", "/api/v1/academic-years"): COORDINATOR,
+    ("GET", "/api/v1/academic-years/{year}"): ANYONE,
+    ("GET", "/api/v1/program/export"): STAFF,
+    ("POST", "/api/v1/program/import"): COORDINATOR,
 }
 
 # Path parameters that are not ids get a value of their own kind.
-PARAMETER_VALUES = {"name": "nothing-here", "key": "r1", "scope": "block_schedule"}
+PARAMETER_VALUES = {
+    "name": "nothing-here",
+    "key": "r1",
+    "scope": "block_schedule",
+    "abbreviation": "WARD",
+    "year": "2025",
+}
 
 
 def routes_of(api: Api) -> list[tuple[str, str]]:

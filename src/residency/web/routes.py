@@ -24,11 +24,25 @@ DOCS_ASSETS = frozenset({"swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x3
 
 
 def mount(app: FastAPI) -> None:
+    from residency.absences import api as absences_api
     from residency.auth import api as auth_api
+    from residency.calendar import api as calendar_api
     from residency.ops import api as ops_api
+    from residency.people import api as people_api
+    from residency.program import api as program_api
+    from residency.rotations import api as rotations_api
 
     app.include_router(ops_api.health)
     for router in (ops_api.router, auth_api.router, description_router(app)):
+        app.include_router(router)
+    # Program data
+    for router in (
+        people_api.router,
+        rotations_api.router,
+        absences_api.router,
+        calendar_api.router,
+        program_api.router,
+    ):
         app.include_router(router)
 
 
