@@ -25,6 +25,10 @@ class UpsertResult:
     updated: int = 0
     unchanged: int = 0
     written_keys: set[tuple[Any, ...]] = field(default_factory=set, repr=False, compare=False)
+    # The keys of each outcome, in the order met: what a dry run lists as its changes.
+    created_keys: list[tuple[Any, ...]] = field(default_factory=list, repr=False, compare=False)
+    updated_keys: list[tuple[Any, ...]] = field(default_factory=list, repr=False, compare=False)
+    unchanged_keys: list[tuple[Any, ...]] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def total(self) -> int:
@@ -35,6 +39,9 @@ class UpsertResult:
         self.updated += other.updated
         self.unchanged += other.unchanged
         self.written_keys |= other.written_keys
+        self.created_keys += other.created_keys
+        self.updated_keys += other.updated_keys
+        self.unchanged_keys += other.unchanged_keys
         return self
 
     def mark_updated(self, key: tuple[Any, ...]) -> None:
@@ -43,6 +50,8 @@ class UpsertResult:
             self.written_keys.add(key)
             self.unchanged -= 1
             self.updated += 1
+            self.unchanged_keys.remove(key)
+            self.updated_keys.append(key)
 
 
 def _dialect_insert(session: Session, table: Table) -> Any:
@@ -76,10 +85,13 @@ def upsert_rows(
         values = tuple(row[c] for c in value_columns)
         if key not in stored:
             result.created += 1
+            result.created_keys.append(key)
         elif stored[key] != values:
             result.updated += 1
+            result.updated_keys.append(key)
         else:
             result.unchanged += 1
+            result.unchanged_keys.append(key)
             continue
         to_write.append(row)
         result.written_keys.add(key)

@@ -132,7 +132,7 @@ def _holidays_in_policy(data: dict) -> None:
         (_holidays_in_policy, "program.policy: 'holidays' goes in program.holidays"),
         (_set_pgy, "residents[3] (res-pgy1-04).pgy.2025: Input should be less than or equal to 10"),
         (_unknown_abbreviation, "unknown rotation abbreviation 'XYZ'"),
-        (_absence_backwards, "absences[1] (res-pgy2-03): end 2026-03-01 is before start"),
+        (_absence_backwards, "absences[1] (res-pgy2-03).end: end 2026-03-01 is before start"),
         (_duplicate_person, "key 'res-pgy1-01' is used by more than one person"),
         (_bad_shift, "rotations[0] (FMIT).duty_pattern: '25:00-18:00' has a clock time out"),
         (_unknown_field, "faculty[0] (fac-01).favourite_colour: unknown field"),

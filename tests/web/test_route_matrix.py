@@ -46,6 +46,21 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/api/v1/audit"): STAFF,
     # operations
     ("GET", "/api/v1/operations/backups"): ADMIN,
+    # program data: people, rotation templates, absences, academic years, the program file
+    ("GET", "/api/v1/people"): ANYONE,
+    ("POST", "/api/v1/people"): COORDINATOR,
+    ("GET", "/api/v1/people/{key}"): ANYONE,
+    ("PATCH", "/api/v1/people/{key}"): COORDINATOR,
+    ("GET", "/api/v1/rotations"): ANYONE,
+    ("GET", "/api/v1/rotations/{abbreviation}"): ANYONE,
+    ("GET", "/api/v1/absences"): ANYONE,
+    ("POST", "/api/v1/absences"): COORDINATOR,
+    ("DELETE", "/api/v1/absences/{absence_id}"): COORDINATOR,
+    ("GET", "/api/v1/academic-years"): ANYONE,
+    ("POST", "/api/v1/academic-years"): COORDINATOR,
+    ("GET", "/api/v1/academic-years/{year}"): ANYONE,
+    ("GET", "/api/v1/program/export"): STAFF,
+    ("POST", "/api/v1/program/import"): COORDINATOR,
 }
 
 # Path parameters that are not ids get a value of their own kind.
@@ -55,6 +70,8 @@ PARAMETER_VALUES = {
     "scope": "block_schedule",
     "academic_year": "2025",
     "block": "10",
+    "abbreviation": "WARD",
+    "year": "2025",
 }
 
 

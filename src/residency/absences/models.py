@@ -11,6 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from residency.orm import Base, enum_column
 from residency.people.models import Person
 
+NOTE_LENGTH = 500
+
 
 class AbsenceType(StrEnum):
     VACATION = "vacation"
@@ -37,9 +39,14 @@ class Absence(Base):
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date] = mapped_column(Date)  # inclusive
     blocks_scheduling: Mapped[bool] = mapped_column(default=True)
-    note: Mapped[str] = mapped_column(String(500), default="")
+    note: Mapped[str] = mapped_column(String(NOTE_LENGTH), default="")
 
     person: Mapped[Person] = relationship()
+
+
+def date_range_problem(start: date, end: date) -> str | None:
+    """The rule behind ends_on_or_after_start in words, for the program file and the API."""
+    return f"end {end} is before start {start}" if end < start else None
 
 
 def counts_as_leave(absence: Absence) -> bool:

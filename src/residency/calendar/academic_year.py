@@ -17,6 +17,10 @@ BLOCK_DAYS = 28
 # program's own start through calendar.service.academic_calendar(session).
 DEFAULT_START_MONTH = 7
 DEFAULT_START_DAY = 1
+# The academic years a program file or a request may name: wide enough for any real program,
+# narrow enough that every date of the year and its holidays can be computed.
+EARLIEST_ACADEMIC_YEAR = 1950
+LATEST_ACADEMIC_YEAR = 2150
 
 
 @dataclass(frozen=True)

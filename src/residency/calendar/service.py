@@ -8,8 +8,9 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
+from residency.audit import service as audit
 from residency.calendar import academic_year as calendar
 from residency.calendar.models import AcademicYear, Block, HalfDay
 from residency.calendar.public_holidays import DEFAULT_COUNTRY, HolidayRegion
@@ -145,3 +146,41 @@ def default_academic_year(session: Session, today: date | None = None) -> int:
     if years:
         return years[-1].year
     raise RefusedError("no academic year in the database; run `residency seed demo` first")
+
+
+def academic_years(session: Session) -> list[AcademicYear]:
+    return list(session.scalars(select(AcademicYear).order_by(AcademicYear.year)))
+
+
+def academic_year_with_blocks(session: Session, year: int) -> AcademicYear:
+    found = session.scalar(
+        select(AcademicYear)
+        .options(selectinload(AcademicYear.blocks))
+        .where(AcademicYear.year == year)
+    )
+    if found is None:
+        raise NotFoundError(f"year: academic year {year} is not in the database", field="year")
+    return found
+
+
+def create_academic_year(session: Session, year: int) -> bool:
+    """Creates (or completes) the year with its blocks and half-days; True when anything was
+    written, which is then audited, False when it was all there already."""
+    existed = session.scalar(select(AcademicYear.id).where(AcademicYear.year == year))
+    half_days = ensure_academic_year(session, year)
+    changed = existed is None or bool(half_days.created or half_days.updated)
+    if changed:
+        row = academic_year_with_blocks(session, year)
+        audit.record(
+            session, "academic_year.create", "academic_year", str(year), after=_snapshot(row)
+        )
+    return changed
+
+
+def _snapshot(row: AcademicYear) -> dict[str, Any]:
+    return {
+        "year": row.year,
+        "label": row.label,
+        "start": row.start_date.isoformat(),
+        "end": row.end_date.isoformat(),
+    }

@@ -12,6 +12,9 @@ from residency.orm import Base, enum_column
 
 MIN_PGY = 1
 MAX_PGY = 10
+# A person's key: lower-case letters, digits and . _ - (stable, safe in URLs and file names).
+KEY_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
+KEY_LENGTH = 64
 
 
 class PersonKind(StrEnum):
@@ -37,7 +40,7 @@ class Person(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(64), unique=True)
+    key: Mapped[str] = mapped_column(String(KEY_LENGTH), unique=True)
     kind: Mapped[PersonKind] = mapped_column(enum_column(PersonKind, "person_kind"))
     name: Mapped[str] = mapped_column(String(128))
     email: Mapped[str | None] = mapped_column(String(254), unique=True)

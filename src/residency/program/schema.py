@@ -16,26 +16,40 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
-from residency.absences.models import AbsenceType
+from residency.absences.models import NOTE_LENGTH, AbsenceType, date_range_problem
+from residency.calendar.academic_year import EARLIEST_ACADEMIC_YEAR, LATEST_ACADEMIC_YEAR
 from residency.calendar.public_holidays import DEFAULT_COUNTRY, is_known_country, states_of
 from residency.calendar.service import HOLIDAYS_POLICY_KEY
-from residency.people.models import MAX_PGY, MIN_PGY, FacultyRole
+from residency.people.models import KEY_LENGTH, KEY_PATTERN, MAX_PGY, MIN_PGY, FacultyRole
 from residency.rotations.duty_pattern import WEEKDAYS, DutyKind
-from residency.rotations.models import ActivityType
+from residency.rotations.models import ABBREVIATION_LENGTH, ABBREVIATION_PATTERN, ActivityType
 
 Pgy = Annotated[int, Field(ge=MIN_PGY, le=MAX_PGY)]
-Key = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_.-]*$")]
+Key = Annotated[str, Field(min_length=1, max_length=KEY_LENGTH, pattern=KEY_PATTERN)]
+Year = Annotated[int, Field(ge=EARLIEST_ACADEMIC_YEAR, le=LATEST_ACADEMIC_YEAR)]
+Email = Annotated[str, Field(max_length=254)]
+# Bounds on counts of residents: far above any program, and inside an INTEGER column.
+Headcount = Annotated[int, Field(ge=0, le=10_000)]
 _SHIFT = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})(?:\s+([a-z_]+))?$")
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    @field_validator("*")
+    @classmethod
+    def _no_nul_character(cls, value: Any) -> Any:
+        # PostgreSQL text cannot hold one: refused here, naming the entry, not by the database.
+        if isinstance(value, str) and "\x00" in value:
+            raise PydanticCustomError("nul_character", "may not contain a NUL character")
+        return value
+
 
 class StaffingBounds(Strict):
-    min: int = Field(0, ge=0)
-    max: int = Field(ge=0)
+    min: Headcount = 0
+    max: Headcount
 
     @model_validator(mode="after")
     def _min_not_above_max(self) -> StaffingBounds:
@@ -71,7 +85,9 @@ def format_shift(start: time, end: time, kind: DutyKind) -> str:
 
 
 class Rotation(Strict):
-    abbreviation: str = Field(min_length=1, max_length=16, pattern=r"^[A-Z0-9][A-Z0-9_-]*$")
+    abbreviation: str = Field(
+        min_length=1, max_length=ABBREVIATION_LENGTH, pattern=ABBREVIATION_PATTERN
+    )
     name: str = Field(min_length=1, max_length=128)
     activity_type: ActivityType
     eligible_pgy: list[Pgy] = Field(min_length=1)
@@ -79,7 +95,7 @@ class Rotation(Strict):
     residents_per_half_day: StaffingBounds
     requires_supervision: bool = False
     half_block: bool = False
-    description: str = ""
+    description: str = Field("", max_length=500)
     # Weekday -> shifts, e.g. {"mon": ["06:00-18:00"], "sat": ["19:00-07:00 in_house_call"]}.
     duty_pattern: dict[str, list[str]] = Field(default_factory=dict)
 
@@ -97,15 +113,15 @@ class Rotation(Strict):
 class Resident(Strict):
     key: Key
     name: str = Field(min_length=1, max_length=128)
-    email: str | None = None
+    email: Email | None = None
     # Academic year (the calendar year it starts in) -> PGY level that year.
-    pgy: dict[int, Pgy] = Field(min_length=1)
+    pgy: dict[Year, Pgy] = Field(min_length=1)
 
 
 class Faculty(Strict):
     key: Key
     name: str = Field(min_length=1, max_length=128)
-    email: str | None = None
+    email: Email | None = None
     role: FacultyRole
 
 
@@ -115,20 +131,23 @@ class AbsenceEntry(Strict):
     start: date
     end: date
     blocks_scheduling: bool = True
-    note: str = ""
+    note: str = Field("", max_length=NOTE_LENGTH)
 
-    @model_validator(mode="after")
-    def _ends_after_start(self) -> AbsenceEntry:
-        if self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
-        return self
+    @field_validator("end")
+    @classmethod
+    def _ends_after_start(cls, end: date, info: ValidationInfo) -> date:
+        start = info.data.get("start")  # absent when the start itself was refused
+        problem = date_range_problem(start, end) if start is not None else None
+        if problem:
+            raise ValueError(problem)
+        return end
 
 
 class FixedRotation(Strict):
     """A rotation-plan entry decided by people, not the solver (e.g. orientation in block 1)."""
 
     person: str
-    academic_year: int
+    academic_year: Year
     block: int = Field(ge=1, le=13)
     half: int = Field(0, ge=0, le=2)
     rotation: str
@@ -167,7 +186,7 @@ class StaffingRuleEntry(Strict):
     rotation: str
     min_pgy: Pgy = 1
     max_pgy: Pgy = 10
-    min_residents: int = Field(ge=1)
+    min_residents: Headcount = Field(ge=1)
 
     @model_validator(mode="after")
     def _levels_in_order(self) -> StaffingRuleEntry:
@@ -207,7 +226,7 @@ class Holidays(Strict):
 class ProgramInfo(Strict):
     name: str = Field(min_length=1, max_length=200)
     academic_year_start: str = Field("07-01", pattern=r"^\d{2}-\d{2}$")
-    academic_years: list[int] = Field(min_length=1)
+    academic_years: list[Year] = Field(min_length=1)
     holidays: Holidays = Field(default_factory=Holidays)
     policy: dict[str, Any] = Field(default_factory=dict)
 

@@ -32,6 +32,9 @@ from residency.rotations.repository import rotation_ids_by_abbreviation
 from residency.scheduling.models import AssignmentSource, RotationPlanEntry
 from residency.upsert import UpsertResult, upsert_rows
 
+# The settings are one row: a report names it by the program file's section.
+SETTINGS_KEY = ("program",)
+
 
 @dataclass
 class ImportReport:
@@ -89,10 +92,10 @@ def _import_settings(session: Session, doc: ProgramDocument) -> UpsertResult:
         row.policy,
     )
     if wanted == stored:
-        return UpsertResult(unchanged=1)
+        return UpsertResult(unchanged=1, unchanged_keys=[SETTINGS_KEY])
     row.program_name, row.academic_year_start_month, row.academic_year_start_day = wanted[:3]
     row.policy = policy
-    return UpsertResult(updated=1)
+    return UpsertResult(updated=1, updated_keys=[SETTINGS_KEY])
 
 
 def _import_rotations(session: Session, rotations: list[Rotation]) -> UpsertResult:

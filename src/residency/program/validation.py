@@ -3,9 +3,8 @@ the field and the problem. Nothing is written unless the whole file is valid."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
@@ -13,6 +12,15 @@ from residency.errors import InputError
 from residency.program.schema import Faculty, ProgramDocument, Resident
 
 _ENTRY_NAMES = ("key", "abbreviation", "person", "rotation")
+
+
+class Problem(NamedTuple):
+    field: str  # the entry's path in the document, e.g. residents.3.pgy (the API names it)
+    message: str
+
+
+def field_path(loc: Iterable[int | str]) -> str:
+    return ".".join(str(part) for part in loc) or "body"
 
 
 def _entry_label(raw: Any, loc: tuple[int | str, ...]) -> str:
@@ -46,7 +54,8 @@ def _describe(error: dict[str, Any]) -> str:
 def parse_document(raw: Any, source: str) -> ProgramDocument:
     if not isinstance(raw, dict):
         raise InputError(
-            f"{source}: not a program file (expected a mapping with a 'program' entry)"
+            f"{source}: not a program file (expected a mapping with a 'program' entry)",
+            field="body",
         )
     try:
         document = ProgramDocument.model_validate(raw)
@@ -54,85 +63,140 @@ def parse_document(raw: Any, source: str) -> ProgramDocument:
         first = exc.errors()[0]
         more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
         raise InputError(
-            f"{source}: {_entry_label(raw, tuple(first['loc']))}: {_describe(dict(first))}{more}"
+            f"{source}: {_entry_label(raw, tuple(first['loc']))}: {_describe(dict(first))}{more}",
+            field=field_path(first["loc"]),
         ) from None
-    problems = list(cross_entry_problems(document))
-    if problems:
-        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
-        raise InputError(f"{source}: {problems[0]}{more}")
+    check_entries(document, source)
     return document
 
 
-def _duplicates(values: Iterable[str | None]) -> list[str]:
-    return [value for value, count in Counter(v for v in values if v).items() if count > 1]
+def check_entries(document: ProgramDocument, source: str) -> None:
+    """The rules that relate entries to each other, once every entry is valid by itself."""
+    problems = list(cross_entry_problems(document))
+    if problems:
+        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        raise InputError(f"{source}: {problems[0].message}{more}", field=problems[0].field)
 
 
-def cross_entry_problems(doc: ProgramDocument) -> Iterable[str]:
-    people: list[Resident | Faculty] = [*doc.residents, *doc.faculty]
-    for key in _duplicates(p.key for p in people):
-        yield f"people: key {key!r} is used by more than one person (keys must be unique)"
-    for email in _duplicates(p.email for p in people):
-        yield f"people: email {email!r} is used by more than one person"
-    for abbreviation in _duplicates(r.abbreviation for r in doc.rotations):
-        yield f"rotations: abbreviation {abbreviation!r} is used by more than one rotation"
-    for name in _duplicates(r.name for r in doc.rotations):
-        yield f"rotations: name {name!r} is used by more than one rotation"
-    keys = {p.key for p in people}
+def _repeats(entries: Iterable[tuple[str, str | None]]) -> dict[str, str]:
+    """Each value given more than once -> the path of the entry that repeats it first."""
+    seen: set[str] = set()
+    repeated: dict[str, str] = {}
+    for path, value in entries:
+        if value and value in seen:
+            repeated.setdefault(value, path)
+        if value:
+            seen.add(value)
+    return repeated
+
+
+def _people(doc: ProgramDocument) -> list[tuple[str, Resident | Faculty]]:
+    return [
+        *((f"residents.{i}", r) for i, r in enumerate(doc.residents)),
+        *((f"faculty.{i}", f) for i, f in enumerate(doc.faculty)),
+    ]
+
+
+def cross_entry_problems(doc: ProgramDocument) -> Iterable[Problem]:
+    people = _people(doc)
+    for key, path in _repeats((path, p.key) for path, p in people).items():
+        yield Problem(
+            f"{path}.key",
+            f"people: key {key!r} is used by more than one person (keys must be unique)",
+        )
+    for email, path in _repeats((path, p.email) for path, p in people).items():
+        yield Problem(f"{path}.email", f"people: email {email!r} is used by more than one person")
+    rotations = [(f"rotations.{i}", r) for i, r in enumerate(doc.rotations)]
+    for abbreviation, path in _repeats((path, r.abbreviation) for path, r in rotations).items():
+        yield Problem(
+            f"{path}.abbreviation",
+            f"rotations: abbreviation {abbreviation!r} is used by more than one rotation",
+        )
+    for name, path in _repeats((path, r.name) for path, r in rotations).items():
+        yield Problem(f"{path}.name", f"rotations: name {name!r} is used by more than one rotation")
+    keys = {p.key for _, p in people}
     for index, absence in enumerate(doc.absences):
         if absence.person not in keys:
             label = f"absences[{index}] ({absence.person})"
-            yield f"{label}.person: no person has key {absence.person!r}"
+            yield Problem(
+                f"absences.{index}.person", f"{label}.person: no person has key {absence.person!r}"
+            )
     yield from _fixed_rotation_problems(doc)
     yield from _curriculum_problems(doc)
 
 
-def _curriculum_problems(doc: ProgramDocument) -> Iterable[str]:
+def _curriculum_problems(doc: ProgramDocument) -> Iterable[Problem]:
     rotations = {r.abbreviation: r for r in doc.rotations}
     known = ", ".join(sorted(rotations)) or "none defined"
     seen: set[tuple[int, str]] = set()
     for index, entry in enumerate(doc.curriculum):
-        label = f"curriculum[{index}] (PGY-{entry.pgy} {entry.rotation})"
+        label, path = (
+            f"curriculum[{index}] (PGY-{entry.pgy} {entry.rotation})",
+            f"curriculum.{index}",
+        )
         rotation = rotations.get(entry.rotation)
         if rotation is None:
-            yield f"{label}.rotation: unknown rotation abbreviation {entry.rotation!r} ({known})"
+            yield Problem(
+                f"{path}.rotation",
+                f"{label}.rotation: unknown rotation abbreviation {entry.rotation!r} ({known})",
+            )
         elif entry.pgy not in rotation.eligible_pgy and entry.max_blocks > 0:
-            yield f"{label}: {entry.rotation} is not open to PGY-{entry.pgy}"
+            yield Problem(
+                f"{path}.pgy", f"{label}: {entry.rotation} is not open to PGY-{entry.pgy}"
+            )
         elif not rotation.half_block and entry.min_blocks != int(entry.min_blocks):
-            yield f"{label}.min_blocks: {entry.rotation} runs whole blocks, not halves"
+            yield Problem(
+                f"{path}.min_blocks",
+                f"{label}.min_blocks: {entry.rotation} runs whole blocks, not halves",
+            )
         if (entry.pgy, entry.rotation) in seen:
-            yield f"{label}: a second requirement for the same level and rotation"
+            yield Problem(path, f"{label}: a second requirement for the same level and rotation")
         seen.add((entry.pgy, entry.rotation))
     for index, rule in enumerate(doc.staffing_rules):
         if rule.rotation not in rotations:
-            yield (
+            yield Problem(
+                f"staffing_rules.{index}.rotation",
                 f"staffing_rules[{index}] ({rule.rotation}).rotation: unknown rotation "
-                f"abbreviation {rule.rotation!r} ({known})"
+                f"abbreviation {rule.rotation!r} ({known})",
             )
 
 
-def _fixed_rotation_problems(doc: ProgramDocument) -> Iterable[str]:
+def _fixed_rotation_problems(doc: ProgramDocument) -> Iterable[Problem]:
     rotations = {r.abbreviation: r for r in doc.rotations}
     residents = {r.key: r for r in doc.residents}
     taken: set[tuple[str, int, int, int]] = set()
     for index, entry in enumerate(doc.fixed_rotations):
-        label = f"fixed_rotations[{index}] ({entry.person})"
+        label, path = f"fixed_rotations[{index}] ({entry.person})", f"fixed_rotations.{index}"
         rotation = rotations.get(entry.rotation)
         resident = residents.get(entry.person)
         if resident is None:
-            yield f"{label}.person: no resident has key {entry.person!r}"
+            yield Problem(f"{path}.person", f"{label}.person: no resident has key {entry.person!r}")
         elif rotation is None:
             known = ", ".join(sorted(rotations)) or "none defined"
-            yield f"{label}.rotation: unknown rotation abbreviation {entry.rotation!r} ({known})"
+            yield Problem(
+                f"{path}.rotation",
+                f"{label}.rotation: unknown rotation abbreviation {entry.rotation!r} ({known})",
+            )
         elif entry.academic_year not in doc.program.academic_years:
-            yield f"{label}.academic_year: {entry.academic_year} is not in program.academic_years"
+            yield Problem(
+                f"{path}.academic_year",
+                f"{label}.academic_year: {entry.academic_year} is not in program.academic_years",
+            )
         elif entry.academic_year not in resident.pgy:
-            yield f"{label}: no PGY level for academic year {entry.academic_year}"
+            yield Problem(
+                f"{path}.academic_year",
+                f"{label}: no PGY level for academic year {entry.academic_year}",
+            )
         elif resident.pgy[entry.academic_year] not in rotation.eligible_pgy:
-            yield (
+            yield Problem(
+                f"{path}.rotation",
                 f"{label}.rotation: {entry.rotation} is not open to PGY-"
-                f"{resident.pgy[entry.academic_year]} (eligible: {rotation.eligible_pgy})"
+                f"{resident.pgy[entry.academic_year]} (eligible: {rotation.eligible_pgy})",
             )
         slot = (entry.person, entry.academic_year, entry.block, entry.half)
         if slot in taken:
-            yield f"{label}: a second rotation for block {entry.block} half {entry.half}"
+            yield Problem(
+                f"{path}.block",
+                f"{label}: a second rotation for block {entry.block} half {entry.half}",
+            )
         taken.add(slot)

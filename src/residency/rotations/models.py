@@ -11,6 +11,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from residency.orm import Base, enum_column
 from residency.rotations.duty_pattern import DutyKind, DutyPattern, ShiftSpec
 
+# A template's abbreviation, e.g. FMIT or NF-PEDS: what people, files and URLs call it.
+ABBREVIATION_PATTERN = r"^[A-Z0-9][A-Z0-9_-]*$"
+ABBREVIATION_LENGTH = 16
+
 
 class ActivityType(StrEnum):
     INPATIENT = "inpatient"
@@ -40,7 +44,7 @@ class RotationTemplate(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    abbreviation: Mapped[str] = mapped_column(String(16), unique=True)
+    abbreviation: Mapped[str] = mapped_column(String(ABBREVIATION_LENGTH), unique=True)
     name: Mapped[str] = mapped_column(String(128), unique=True)
     activity_type: Mapped[ActivityType] = mapped_column(enum_column(ActivityType, "activity_type"))
     eligible_pgy: Mapped[list[int]] = mapped_column(JSON)

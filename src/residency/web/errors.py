@@ -40,6 +40,7 @@ DOMAIN_ERRORS: tuple[tuple[type[ResidencyError], int, str], ...] = (
     (ResidencyError, 400, "error"),
 )
 
+LOCATIONS = frozenset({"body", "query", "path", "header", "cookie"})
 HTTP_CODES = {
     400: "bad_request",
     401: "unauthenticated",
@@ -76,7 +77,8 @@ def _domain(_: Request, exc: Exception) -> JSONResponse:
 def _validation(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     first = exc.errors()[0]
-    location = [str(part) for part in first.get("loc", ()) if part != "body"]
+    # ("body", "email") is `email`, ("query", "kind") is `kind`: the name the caller sent.
+    location = [str(part) for part in first.get("loc", ()) if part not in LOCATIONS]
     field = ".".join(location) or ("body" if tuple(first.get("loc", ())) == ("body",) else None)
     message = first.get("msg", "invalid input")
     if first.get("type") == "json_invalid":

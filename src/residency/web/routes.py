@@ -26,13 +26,30 @@ DOCS_ASSETS = frozenset({"swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x3
 
 
 def mount(app: FastAPI) -> None:
+    from residency.absences import api as absences_api
     from residency.audit import api as audit_api
     from residency.auth import api as auth_api
+    from residency.calendar import api as calendar_api
     from residency.ops import api as ops_api
+    from residency.people import api as people_api
+    from residency.program import api as program_api
+    from residency.rotations import api as rotations_api
     from residency.scheduling.block import edit_api
 
     app.include_router(ops_api.health)
-    for router in (ops_api.router, auth_api.router, audit_api.router, edit_api.router):
+    for router in (
+        ops_api.router,
+        auth_api.router,
+        audit_api.router,
+        # program data
+        people_api.router,
+        rotations_api.router,
+        absences_api.router,
+        calendar_api.router,
+        program_api.router,
+        # schedules
+        edit_api.router,
+    ):
         app.include_router(router, responses=ERROR_RESPONSES, dependencies=STRICT)
     app.include_router(description_router(app))
 

@@ -1,4 +1,5 @@
-"""What every request body shares: unknown fields are refused, naming the field."""
+"""What every request body shares: unknown fields are refused, naming the field, and so is text
+holding a NUL character (PostgreSQL cannot store one: it would fail as a server error)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,19 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from annotated_types import Interval
-from pydantic import BaseModel, BeforeValidator, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, field_validator
+from pydantic_core import PydanticCustomError
 
 
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*")
+    @classmethod
+    def _no_nul_character(cls, value: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            raise PydanticCustomError("nul_character", "may not contain a NUL character")
+        return value
 
 
 # Pydantic's lax mode reads a number as a Unix time; the API's dates are ISO 8601 text only,

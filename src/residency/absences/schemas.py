@@ -1,0 +1,30 @@
+"""Bodies and answers of the absence routes. Bodies refuse unknown fields."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, Field
+
+from residency.absences.models import NOTE_LENGTH, AbsenceType
+from residency.people.models import KEY_LENGTH
+from residency.web.schemas import Body
+
+
+class AbsenceOut(BaseModel):
+    id: int
+    person_key: str
+    kind: AbsenceType
+    start: date
+    end: date = Field(description="The last day of the absence (inclusive)")
+    blocks_scheduling: bool = Field(description="The person is not scheduled on these days")
+    note: str
+
+
+class NewAbsenceBody(Body):
+    person_key: str = Field(min_length=1, max_length=KEY_LENGTH)
+    kind: AbsenceType
+    start: date
+    end: date = Field(description="The last day (inclusive); on or after start")
+    blocks_scheduling: bool = True
+    note: str = Field("", max_length=NOTE_LENGTH)
