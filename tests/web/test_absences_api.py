@@ -128,4 +128,4 @@ def test_a_bad_filter_is_refused_naming_it(api: Api) -> None:
     unknown = {"person": "nobody"}
     assert_refused(api.client.get(ABSENCES, params=unknown, headers=headers), 422, "person")
     not_a_day = {"start": "soon"}
-    assert_refused(api.client.get(ABSENCES, params=not_a_day, headers=headers), 422, "query.start")
+    assert_refused(api.client.get(ABSENCES, params=not_a_day, headers=headers), 422, "start")

@@ -67,4 +67,4 @@ def test_an_unknown_abbreviation_is_not_found_by_name(api: Api) -> None:
     error = assert_refused(answer, 404, "abbreviation")
     assert "'NOPE'" in error["message"] and "WARD" in error["message"]
     lower = api.client.get(f"{ROTATIONS}/ward", headers=api.headers(Role.RESIDENT))
-    assert_refused(lower, 422, "path.abbreviation")
+    assert_refused(lower, 422, "abbreviation")

@@ -4,7 +4,6 @@ own; the program staff see everyone's; coordinators record and delete them."""
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
@@ -15,6 +14,7 @@ from residency.auth.permissions import Permission
 from residency.auth.tokens import Principal
 from residency.people.models import KEY_LENGTH, KEY_PATTERN
 from residency.web.deps import allow, transaction
+from residency.web.schemas import IsoDate
 
 router = APIRouter(prefix="/api/v1/absences", tags=["absences"])
 AbsenceId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -26,8 +26,8 @@ def list_absences(
     person: str | None = Query(
         None, max_length=KEY_LENGTH, pattern=KEY_PATTERN, description="A person's key"
     ),
-    start: date | None = Query(None, description="Those ending on or after this day"),
-    end: date | None = Query(None, description="Those starting on or before this day"),
+    start: IsoDate | None = Query(None, description="Those ending on or after this day"),
+    end: IsoDate | None = Query(None, description="Those starting on or before this day"),
     who: Principal = Depends(allow(Permission.READ_OWN)),
 ) -> list[AbsenceOut]:
     """Everyone's for the program staff; anyone else gets their own only."""

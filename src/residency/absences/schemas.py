@@ -7,6 +7,7 @@ from datetime import date
 from pydantic import BaseModel, Field
 
 from residency.absences.models import NOTE_LENGTH, AbsenceType
+from residency.input_types import IsoDate, StrictBool
 from residency.people.models import KEY_LENGTH
 from residency.web.schemas import Body
 
@@ -24,7 +25,7 @@ class AbsenceOut(BaseModel):
 class NewAbsenceBody(Body):
     person_key: str = Field(min_length=1, max_length=KEY_LENGTH)
     kind: AbsenceType
-    start: date
-    end: date = Field(description="The last day (inclusive); on or after start")
-    blocks_scheduling: bool = True
+    start: IsoDate
+    end: IsoDate = Field(description="The last day (inclusive); on or after start")
+    blocks_scheduling: StrictBool = True
     note: str = Field("", max_length=NOTE_LENGTH)

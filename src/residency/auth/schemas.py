@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from residency.auth.models import Role
+from residency.input_types import StrictBool
 from residency.web.schemas import Body
 
 
@@ -70,7 +71,7 @@ class CreatedUserOut(BaseModel):
 class UserChangeBody(Body):
     role: Role | None = None
     name: str | None = Field(None, max_length=128)
-    active: bool | None = None
+    active: StrictBool | None = None
 
 
 class PasswordTokenOut(BaseModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field, field_validator
 from pydantic_core import PydanticCustomError
 
+from residency.input_types import StrictBool, StrictInt
 from residency.people.models import KEY_LENGTH, KEY_PATTERN, FacultyRole, PersonKind
 from residency.web.schemas import Body
 
@@ -32,7 +33,7 @@ class NewPersonBody(Body):
     name: str = Field(min_length=1, max_length=NAME_LENGTH)
     email: str | None = Field(None, max_length=EMAIL_LENGTH)
     faculty_role: FacultyRole | None = None
-    pgy: dict[int, int] = Field(
+    pgy: dict[int, StrictInt] = Field(
         default_factory=dict, description="Academic year -> PGY level (residents only)"
     )
 
@@ -43,9 +44,9 @@ class PersonChangeBody(Body):
 
     name: str | None = Field(None, min_length=1, max_length=NAME_LENGTH)
     email: str | None = Field(None, max_length=EMAIL_LENGTH)
-    active: bool | None = None
+    active: StrictBool | None = None
     faculty_role: FacultyRole | None = None
-    pgy: dict[int, int] = Field(default_factory=dict)
+    pgy: dict[int, StrictInt] = Field(default_factory=dict)
 
     @field_validator("name", "active", "faculty_role")
     @classmethod

@@ -22,16 +22,17 @@ from residency.absences.models import NOTE_LENGTH, AbsenceType, date_range_probl
 from residency.calendar.academic_year import EARLIEST_ACADEMIC_YEAR, LATEST_ACADEMIC_YEAR
 from residency.calendar.public_holidays import DEFAULT_COUNTRY, is_known_country, states_of
 from residency.calendar.service import HOLIDAYS_POLICY_KEY
+from residency.input_types import IsoDate, StrictBool, StrictInt
 from residency.people.models import KEY_LENGTH, KEY_PATTERN, MAX_PGY, MIN_PGY, FacultyRole
 from residency.rotations.duty_pattern import WEEKDAYS, DutyKind
 from residency.rotations.models import ABBREVIATION_LENGTH, ABBREVIATION_PATTERN, ActivityType
 
-Pgy = Annotated[int, Field(ge=MIN_PGY, le=MAX_PGY)]
+Pgy = Annotated[StrictInt, Field(ge=MIN_PGY, le=MAX_PGY)]
 Key = Annotated[str, Field(min_length=1, max_length=KEY_LENGTH, pattern=KEY_PATTERN)]
 Year = Annotated[int, Field(ge=EARLIEST_ACADEMIC_YEAR, le=LATEST_ACADEMIC_YEAR)]
 Email = Annotated[str, Field(max_length=254)]
 # Bounds on counts of residents: far above any program, and inside an INTEGER column.
-Headcount = Annotated[int, Field(ge=0, le=10_000)]
+Headcount = Annotated[StrictInt, Field(ge=0, le=10_000)]
 _SHIFT = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})(?:\s+([a-z_]+))?$")
 
 
@@ -93,8 +94,8 @@ class Rotation(Strict):
     eligible_pgy: list[Pgy] = Field(min_length=1)
     residents_per_block: StaffingBounds
     residents_per_half_day: StaffingBounds
-    requires_supervision: bool = False
-    half_block: bool = False
+    requires_supervision: StrictBool = False
+    half_block: StrictBool = False
     description: str = Field("", max_length=500)
     # Weekday -> shifts, e.g. {"mon": ["06:00-18:00"], "sat": ["19:00-07:00 in_house_call"]}.
     duty_pattern: dict[str, list[str]] = Field(default_factory=dict)
@@ -128,9 +129,9 @@ class Faculty(Strict):
 class AbsenceEntry(Strict):
     person: str
     type: AbsenceType
-    start: date
-    end: date
-    blocks_scheduling: bool = True
+    start: IsoDate
+    end: IsoDate
+    blocks_scheduling: StrictBool = True
     note: str = Field("", max_length=NOTE_LENGTH)
 
     @field_validator("end")
@@ -148,10 +149,10 @@ class FixedRotation(Strict):
 
     person: str
     academic_year: Year
-    block: int = Field(ge=1, le=13)
-    half: int = Field(0, ge=0, le=2)
+    block: StrictInt = Field(ge=1, le=13)
+    half: StrictInt = Field(0, ge=0, le=2)
     rotation: str
-    locked: bool = True
+    locked: StrictBool = True
 
 
 def _half_blocks(value: float) -> float:

@@ -3,13 +3,14 @@ holding a NUL character (PostgreSQL cannot store one: it would fail as a server 
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Any
 
-from annotated_types import Interval
-from pydantic import BaseModel, BeforeValidator, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 from pydantic_core import PydanticCustomError
+
+from residency.input_types import IsoDate, IsoDateTime, RowId
+
+__all__ = ["ERROR_RESPONSES", "Body", "ErrorBody", "IsoDate", "IsoDateTime", "RowId"]
 
 
 class Body(BaseModel):
@@ -21,34 +22,6 @@ class Body(BaseModel):
         if isinstance(value, str) and "\x00" in value:
             raise PydanticCustomError("nul_character", "may not contain a NUL character")
         return value
-
-
-# Pydantic's lax mode reads a number as a Unix time; the API's dates are ISO 8601 text only,
-# as its OpenAPI document says.
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_ISO_DATE_TIME = re.compile(
-    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$"
-)
-
-
-def _iso(pattern: re.Pattern[str], example: str) -> BeforeValidator:
-    def only_iso_text(value: Any) -> Any:
-        if isinstance(value, str) and pattern.match(value):
-            return value
-        if isinstance(value, (date, datetime)):
-            return value
-        raise ValueError(f"must be an ISO 8601 {example}")
-
-    return BeforeValidator(only_iso_text)
-
-
-IsoDate = Annotated[date, _iso(_ISO_DATE, "date, e.g. 2026-03-10")]
-IsoDateTime = Annotated[datetime, _iso(_ISO_DATE_TIME, "date-time, e.g. 2026-03-10T08:00:00Z")]
-
-
-# A row id: what an INTEGER column holds on both engines (a larger one is no row, not a crash).
-MAX_ROW_ID = 2**31 - 1
-RowId = Annotated[int, Interval(ge=1, le=MAX_ROW_ID)]
 
 
 class ErrorDetail(BaseModel):
