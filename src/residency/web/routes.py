@@ -30,6 +30,18 @@ def mount(app: FastAPI) -> None:
     app.include_router(ops_api.health)
     for router in (ops_api.router, auth_api.router, description_router(app)):
         app.include_router(router)
+    mount_schedules(app)
+
+
+def mount_schedules(app: FastAPI) -> None:
+    """Schedules and runs: the plan, blocks, runs and the compliance reports."""
+    from residency.compliance import api as compliance_api
+    from residency.scheduling.annual import api as annual_api
+    from residency.scheduling.block import api as block_api
+    from residency.scheduling.runs import api as runs_api
+
+    for router in (annual_api.router, block_api.router, runs_api.router, compliance_api.router):
+        app.include_router(router)
 
 
 def description_router(app: FastAPI) -> APIRouter:
