@@ -227,9 +227,7 @@ def test_bad_reads_and_bodies_are_refused_in_the_error_shape(api: Api) -> None:
     headers = api.headers(Role.COORDINATOR)
     assert_refused(api.client.get(f"{PEOPLE}/nobody", headers=headers), 404, "key")
     assert_refused(api.client.get(f"{PEOPLE}/r1%00", headers=headers), 422, "key")
-    assert_refused(
-        api.client.get(PEOPLE, params={"kind": "nurse"}, headers=headers), 422, "kind"
-    )
+    assert_refused(api.client.get(PEOPLE, params={"kind": "nurse"}, headers=headers), 422, "kind")
     assert_refused(
         api.client.get(PEOPLE, params={"academic_year": 99999}, headers=headers),
         422,

@@ -61,6 +61,17 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/api/v1/academic-years/{year}"): ANYONE,
     ("GET", "/api/v1/program/export"): STAFF,
     ("POST", "/api/v1/program/import"): COORDINATOR,
+    # schedules and runs (the published plan, schedule and report are everyone's; drafts, by
+    # ?run=ID, are for staff: tests/web/test_runs_api.py)
+    ("GET", "/api/v1/plan/{academic_year}"): ANYONE,
+    ("GET", "/api/v1/blocks/{academic_year}/{block}/schedule"): ANYONE,
+    ("GET", "/api/v1/compliance/blocks/{academic_year}/{block}"): ANYONE,
+    ("POST", "/api/v1/compliance/check"): ANYONE,
+    ("POST", "/api/v1/runs"): COORDINATOR,
+    ("GET", "/api/v1/runs"): COORDINATOR,
+    ("GET", "/api/v1/runs/{run_id}"): COORDINATOR,
+    ("GET", "/api/v1/runs/{run_id}/diff"): COORDINATOR,
+    ("POST", "/api/v1/runs/{run_id}/publish"): COORDINATOR,
 }
 
 # Path parameters that are not ids get a value of their own kind.

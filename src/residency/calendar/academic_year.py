@@ -70,7 +70,9 @@ def blocks(start: date) -> list[BlockDates]:
 
 def check_block_number(number: int) -> None:
     if not 1 <= number <= BLOCKS_PER_YEAR:
-        raise InputError(f"block: {number} is not a block number (1 to {BLOCKS_PER_YEAR})")
+        raise InputError(
+            f"block: {number} is not a block number (1 to {BLOCKS_PER_YEAR})", field="block"
+        )
 
 
 def block(start: date, number: int) -> BlockDates:

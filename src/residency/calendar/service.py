@@ -104,7 +104,8 @@ def academic_year_row(session: Session, year: int) -> AcademicYear:
     if row is None:
         raise NotFoundError(
             f"academic year {year} is not in the database; run `residency seed demo` or "
-            "`residency program import FILE.yaml`"
+            "`residency program import FILE.yaml`",
+            field="academic_year",
         )
     return row
 
@@ -116,7 +117,9 @@ def block_row(session: Session, year: int, number: int) -> Block:
         select(Block).where(Block.academic_year_id == academic_year.id, Block.number == number)
     )
     if found is None:
-        raise NotFoundError(f"block {number} of academic year {year} is not in the database")
+        raise NotFoundError(
+            f"block {number} of academic year {year} is not in the database", field="block"
+        )
     return found
 
 

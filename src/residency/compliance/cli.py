@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
 from pathlib import Path
 
 import typer
 from rich.console import Console
 
 from residency.compliance.csv_io import read_duty_csv, read_periods_csv
-from residency.compliance.policy import continuous_break_minutes
+from residency.compliance.policy import calendar_starting, continuous_break_minutes
 from residency.compliance.report import render_text, to_json
 from residency.compliance.rules.averaging import AcademicCalendar, AveragingMode
 from residency.compliance.rules.base import (
@@ -90,20 +89,6 @@ def check(
         raise typer.Exit(1)
 
 
-def _calendar(academic_year_start: str | None) -> AcademicCalendar:
-    if academic_year_start is None:
-        return AcademicCalendar()
-    try:
-        start = date.fromisoformat(academic_year_start)
-    except ValueError:
-        raise InputError(
-            f"--academic-year-start {academic_year_start!r} is not a date like 2025-07-01"
-        ) from None
-    if (start.month, start.day) == (2, 29):
-        raise InputError("--academic-year-start cannot be February 29 (it must recur every year)")
-    return AcademicCalendar(start.month, start.day)
-
-
 def _load(
     file: Path | None, block: int | None, academic_year: int | None, start: str | None
 ) -> tuple[list[DutyPeriod], AcademicCalendar, int]:
@@ -113,7 +98,7 @@ def _load(
     if file is not None:
         if academic_year is not None:
             raise InputError("--academic-year goes with --block, not with a FILE")
-        calendar = _calendar(start)
+        calendar = calendar_starting(start, "--academic-year-start")
         return read_duty_csv(file), calendar, DEFAULT_CONTINUOUS_BREAK_MINUTES
     if start is not None:
         raise InputError(

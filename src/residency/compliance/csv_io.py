@@ -7,6 +7,7 @@ first bad row; nothing is written on bad input.
 from __future__ import annotations
 
 import csv
+import io
 import os
 import tempfile
 from collections import defaultdict
@@ -36,26 +37,53 @@ class _BadRow(Exception):
 
 
 def read_duty_csv(path: Path) -> list[DutyPeriod]:
-    periods: list[DutyPeriod] = []
-    rows: list[int] = []
-    for row_number, row in _rows(path, DUTY_COLUMNS):
-        periods.append(_parse(path, row_number, _duty_period, row))
-        rows.append(row_number)
-    _reject_overlapping_leave(path, periods, rows)
-    return periods
+    with _opened(path) as handle:
+        return read_duty_rows(handle, str(path))
 
 
 def read_periods_csv(path: Path) -> dict[str, list[RotationPeriod]]:
+    with _opened(path) as handle:
+        return read_period_rows(handle, str(path))
+
+
+def read_duty_upload(data: bytes, source: str) -> list[DutyPeriod]:
+    """An uploaded duty CSV; errors name it as `source` (the request field)."""
+    return read_duty_rows(io.StringIO(_decoded(data, source), newline=""), source)
+
+
+def read_periods_upload(data: bytes, source: str) -> dict[str, list[RotationPeriod]]:
+    return read_period_rows(io.StringIO(_decoded(data, source), newline=""), source)
+
+
+def _decoded(data: bytes, source: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(f"{source}: not UTF-8 text (save the sheet as CSV UTF-8)") from None
+
+
+def read_duty_rows(handle: TextIO, source: str) -> list[DutyPeriod]:
+    """Duty periods from an open CSV; errors start with `source` (a path, a request field)."""
+    periods: list[DutyPeriod] = []
+    rows: list[int] = []
+    for row_number, row in _rows(handle, source, DUTY_COLUMNS):
+        periods.append(_parse(source, row_number, _duty_period, row))
+        rows.append(row_number)
+    _reject_overlapping_leave(source, periods, rows)
+    return periods
+
+
+def read_period_rows(handle: TextIO, source: str) -> dict[str, list[RotationPeriod]]:
     by_person: defaultdict[str, list[tuple[RotationPeriod, int]]] = defaultdict(list)
-    for row_number, row in _rows(path, PERIOD_COLUMNS):
-        rotation = _parse(path, row_number, _rotation_period, row)
+    for row_number, row in _rows(handle, source, PERIOD_COLUMNS):
+        rotation = _parse(source, row_number, _rotation_period, row)
         by_person[rotation.person_id].append((rotation, row_number))
     for rotations in by_person.values():
         rotations.sort()
         for (earlier, earlier_row), (later, row_number) in pairwise(rotations):
             if later.start <= earlier.end:
                 raise InputError(
-                    f"{path} row {row_number}: period {later.start}..{later.end} for "
+                    f"{source} row {row_number}: period {later.start}..{later.end} for "
                     f"{later.person_id} overlaps the period on row {earlier_row}"
                 )
     return {person: [r for r, _ in rotations] for person, rotations in by_person.items()}
@@ -100,23 +128,24 @@ def _opened(path: Path) -> Iterator[TextIO]:
         raise InputError(f"{path}: permission denied") from None
 
 
-def _rows(path: Path, columns: Sequence[str]) -> Iterator[tuple[int, dict[str, str]]]:
-    with _opened(path) as handle:
-        try:
-            reader = csv.reader(handle)
-            header = [name.strip() for name in next(reader, [])]
-            _check_header(path, header, columns)
-            for row_number, values in enumerate(reader, start=2):
-                if not any(value.strip() for value in values):
-                    continue
-                yield row_number, _named(path, row_number, header, values)
-        except UnicodeDecodeError:
-            raise InputError(f"{path}: not UTF-8 text (save the sheet as CSV UTF-8)") from None
-        except csv.Error as exc:
-            raise InputError(f"{path} row {reader.line_num}: unreadable CSV: {exc}") from None
+def _rows(
+    handle: TextIO, path: str, columns: Sequence[str]
+) -> Iterator[tuple[int, dict[str, str]]]:
+    try:
+        reader = csv.reader(handle)
+        header = [name.strip() for name in next(reader, [])]
+        _check_header(path, header, columns)
+        for row_number, values in enumerate(reader, start=2):
+            if not any(value.strip() for value in values):
+                continue
+            yield row_number, _named(path, row_number, header, values)
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text (save the sheet as CSV UTF-8)") from None
+    except csv.Error as exc:
+        raise InputError(f"{path} row {reader.line_num}: unreadable CSV: {exc}") from None
 
 
-def _check_header(path: Path, header: list[str], columns: Sequence[str]) -> None:
+def _check_header(path: str, header: list[str], columns: Sequence[str]) -> None:
     expected = ",".join(columns)
     if not any(header):
         raise InputError(f"{path}: empty file; expected the header {expected}")
@@ -125,7 +154,7 @@ def _check_header(path: Path, header: list[str], columns: Sequence[str]) -> None
         raise InputError(f"{path} row 1: missing column {', '.join(missing)}; expected {expected}")
 
 
-def _named(path: Path, row_number: int, header: list[str], values: list[str]) -> dict[str, str]:
+def _named(path: str, row_number: int, header: list[str], values: list[str]) -> dict[str, str]:
     if len(values) != len(header):
         raise InputError(
             f"{path} row {row_number}: {len(values)} fields, the header has {len(header)}"
@@ -134,7 +163,7 @@ def _named(path: Path, row_number: int, header: list[str], values: list[str]) ->
 
 
 def _parse(
-    path: Path, row_number: int, parse: Callable[[dict[str, str]], T], row: dict[str, str]
+    path: str, row_number: int, parse: Callable[[dict[str, str]], T], row: dict[str, str]
 ) -> T:
     try:
         return parse(row)
@@ -212,7 +241,7 @@ def _day(row: dict[str, str], column: str) -> date:
         raise _BadRow(f"{column} {text!r} is not a date like 2025-07-01") from None
 
 
-def _reject_overlapping_leave(path: Path, periods: list[DutyPeriod], rows: list[int]) -> None:
+def _reject_overlapping_leave(path: str, periods: list[DutyPeriod], rows: list[int]) -> None:
     leave = sorted(
         (p.person_id, p.start, p.end, row)
         for p, row in zip(periods, rows, strict=True)

@@ -1,12 +1,15 @@
 """The program's duty settings the checker reads from the program policy (a JSON mapping, the
-settings row's `policy`), validated with one message naming the key. Pure: the caller reads
-the policy (`program.settings.program_policy`)."""
+settings row's `policy`), validated with one message naming the key, and the academic calendar
+a checked file is averaged over. Pure: the caller reads the policy
+(`program.settings.program_policy`)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
+from residency.compliance.rules.averaging import AcademicCalendar
 from residency.compliance.rules.base import (
     DEFAULT_CONTINUOUS_BREAK_MINUTES,
     MAX_CONTINUOUS_BREAK_MINUTES,
@@ -33,3 +36,17 @@ def continuous_break_minutes(policy: Mapping[str, Any]) -> int:
             f"0-{MAX_CONTINUOUS_BREAK_MINUTES} minutes"
         )
     return value
+
+
+def calendar_starting(text: str | None, option: str) -> AcademicCalendar:
+    """The academic calendar a checked file averages over, from its first day as given in
+    `option` (e.g. 2025-07-01); July 1 when not given."""
+    if text is None:
+        return AcademicCalendar()
+    try:
+        start = date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{option} {text!r} is not a date like 2025-07-01") from None
+    if (start.month, start.day) == (2, 29):
+        raise InputError(f"{option} cannot be February 29 (it must recur every year)")
+    return AcademicCalendar(start.month, start.day)

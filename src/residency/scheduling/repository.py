@@ -68,6 +68,28 @@ def plan_entries(
     )
 
 
+def year_plan_entries(
+    session: Session, year: int, version: Version = PUBLISHED
+) -> list[RotationPlanEntry]:
+    return list(
+        session.scalars(
+            select(RotationPlanEntry)
+            .where(
+                RotationPlanEntry.academic_year == year,
+                version.holds(RotationPlanEntry.schedule_run_id),
+            )
+            .options(
+                selectinload(RotationPlanEntry.person), selectinload(RotationPlanEntry.rotation)
+            )
+            .order_by(
+                RotationPlanEntry.person_id,
+                RotationPlanEntry.block_number,
+                RotationPlanEntry.block_half,
+            )
+        )
+    )
+
+
 def resident_levels(session: Session, year: int) -> dict[int, int]:
     """person id -> PGY in the academic year."""
     rows = session.execute(

@@ -32,6 +32,10 @@ class LocalExecutor:
         self.engine = engine
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="run")
 
+    def label(self) -> dict[str, object]:
+        """What a claim records as `claimed_by` for the runs this executor will execute."""
+        return executor_label()
+
     def submit(self, run_id: int) -> None:
         self.pool.submit(self._execute, run_id)
 

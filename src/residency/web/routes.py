@@ -30,11 +30,15 @@ def mount(app: FastAPI) -> None:
     from residency.audit import api as audit_api
     from residency.auth import api as auth_api
     from residency.calendar import api as calendar_api
+    from residency.compliance import api as compliance_api
     from residency.ops import api as ops_api
     from residency.people import api as people_api
     from residency.program import api as program_api
     from residency.rotations import api as rotations_api
+    from residency.scheduling.annual import api as annual_api
+    from residency.scheduling.block import api as block_api
     from residency.scheduling.block import edit_api
+    from residency.scheduling.runs import api as runs_api
 
     app.include_router(ops_api.health)
     for router in (
@@ -47,8 +51,12 @@ def mount(app: FastAPI) -> None:
         absences_api.router,
         calendar_api.router,
         program_api.router,
-        # schedules
+        # schedules, runs and compliance
+        annual_api.router,
+        block_api.router,
         edit_api.router,
+        runs_api.router,
+        compliance_api.router,
     ):
         app.include_router(router, responses=ERROR_RESPONSES, dependencies=STRICT)
     app.include_router(description_router(app))

@@ -15,7 +15,6 @@ from residency.scheduling.annual.service import (
     claim_annual,
     no_plan_in_time,
     optimality,
-    solution_metrics,
 )
 from residency.scheduling.engine.results import SolveParams
 from residency.scheduling.runs.cli import publish_hint, publish_run
@@ -58,7 +57,7 @@ def plan_year(
     if published:
         publish_run(result.run_id)
     if as_json:
-        print(json.dumps(result_json(result) | {"published": published}, indent=2))
+        print(json.dumps(result.as_json() | {"published": published}, indent=2))
     else:
         print_result(result, time_limit)
         if has_plan:
@@ -73,19 +72,6 @@ def plan_year_run(academic_year: int, params: SolveParams) -> AnnualPlanResult:
         run_id = claim_annual(session, academic_year, params)
     result: AnnualPlanResult = execute_run(run_id).result
     return result
-
-
-def result_json(result: AnnualPlanResult) -> dict[str, object]:
-    return {
-        "run_id": result.run_id,
-        "academic_year": result.academic_year,
-        **solution_metrics(result.solution),  # what the run records, in the same words
-        "entries_saved": result.entries_saved,
-        "entries_kept": result.kept_entries,
-        "conflicts": list(result.solution.conflict_details),
-        "plan": result.grid,
-        **({"changes": result.changes} if result.changes is not None else {}),
-    }
 
 
 def print_result(result: AnnualPlanResult, time_limit_s: float) -> None:

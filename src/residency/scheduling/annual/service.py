@@ -6,7 +6,7 @@ belong to every version and stay. Nobody's plan changes until the run is publish
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
@@ -51,8 +51,27 @@ class AnnualPlanResult:
     grid: dict[str, list[str]] = field(default_factory=dict)  # resident -> 26 half-blocks
     changes: list[str] | None = None  # repair mode: every half-block that moved
 
+    def as_json(self) -> dict[str, object]:
+        """What `plan year --json` prints and the run records (runs show, the API)."""
+        return {
+            "run_id": self.run_id,
+            "academic_year": self.academic_year,
+            **solution_metrics(self.solution),
+            "entries_saved": self.entries_saved,
+            "entries_kept": self.kept_entries,
+            "conflicts": list(self.solution.conflict_details),
+            "plan": self.grid,
+            **({"changes": self.changes} if self.changes is not None else {}),
+        }
 
-def claim_annual(session: Session, academic_year: int, params: SolveParams) -> int:
+
+def claim_annual(
+    session: Session,
+    academic_year: int,
+    params: SolveParams,
+    *,
+    claimed_by: Mapping[str, object] | None = None,
+) -> int:
     preflight("annual")
     load_annual_problem(session, academic_year)  # validates the year and the curriculum
     repair = params.mode == SolveMode.REPAIR
@@ -76,6 +95,7 @@ def claim_annual(session: Session, academic_year: int, params: SolveParams) -> i
             "first_feasible": params.mode == SolveMode.FEASIBLE,
         },
         fingerprint("annual"),
+        claimed_by,
     )
     return run.id
 
@@ -110,9 +130,8 @@ def save_plan(
     if problem.previous and solution.has_plan:
         result = replace(result, changes=plan_changes(problem.previous, solution.entries))
     status = _run_status(solution)
-    metrics = solution_metrics(solution) | {"has_schedule": solution.has_plan}
-    if result.changes is not None:
-        metrics["changes"] = result.changes
+    metrics = {k: v for k, v in result.as_json().items() if k != "run_id"}
+    metrics["has_schedule"] = solution.has_plan
     return Outcome(run.id, status, _run_message(solution, params_of(run)), metrics, result)
 
 

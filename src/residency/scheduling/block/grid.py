@@ -1,5 +1,5 @@
 """A version of a block as a grid a chief can read: people as rows (residents by PGY, then
-faculty), days as columns with the AM and PM rotation, call nights marked."""
+faculty), days as columns with the AM and PM rotation, call nights and absences marked."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from residency.calendar.academic_year import days
 from residency.calendar.service import block_row
 from residency.errors import InputError
+from residency.people.models import Person
 from residency.people.repository import person_ids_by_key
 from residency.scheduling import repository as repo
 from residency.scheduling.repository import Version
@@ -26,6 +27,7 @@ class GridRow:
     group: int  # the PGY, or FACULTY_GROUP
     cells: dict[date, tuple[str, str]]  # day -> (AM, PM) rotation abbreviations
     calls: frozenset[date] = field(default_factory=frozenset)
+    absences: dict[date, str] = field(default_factory=dict)  # day -> absence type
 
 
 @dataclass(frozen=True)
@@ -40,40 +42,57 @@ class Grid:
         return list(days(self.start, self.end))
 
 
+@dataclass
+class _Rows:
+    """The grid being filled: each person met (name, group), their cells, calls, absences."""
+
+    levels: dict[int, int]
+    names: dict[str, tuple[str, int]] = field(default_factory=dict)
+    cells: dict[str, dict[date, list[str]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(lambda: ["", ""]))
+    )
+    calls: dict[str, set[date]] = field(default_factory=lambda: defaultdict(set))
+    absences: dict[str, dict[date, str]] = field(default_factory=lambda: defaultdict(dict))
+
+    def meet(self, person: Person) -> str:
+        self.names[person.key] = (person.name, self.levels.get(person.id, FACULTY_GROUP))
+        return person.key
+
+    def row(self, key: str) -> GridRow:
+        name, group = self.names[key]
+        cells = {d: (am, pm) for d, (am, pm) in self.cells[key].items()}
+        return GridRow(
+            key, name, group, cells, frozenset(self.calls[key]), dict(self.absences[key])
+        )
+
+
 def block_grid(
     session: Session, academic_year: int, number: int, version: Version, person: str | None = None
 ) -> Grid:
+    """People scheduled, on call or away in the block (one person's row with `person`)."""
     block = block_row(session, academic_year, number)
     start, end = block.start_date, block.end_date
-    levels = repo.resident_levels(session, academic_year)
-    cells: dict[str, dict[date, list[str]]] = defaultdict(lambda: defaultdict(lambda: ["", ""]))
-    names: dict[str, tuple[str, int]] = {}
+    found = _Rows(repo.resident_levels(session, academic_year))
     for row in repo.assignments_between(session, start, end, version):
-        key = row.person.key
-        names[key] = (row.person.name, levels.get(row.person_id, FACULTY_GROUP))
-        cells[key][row.half_day.date][0 if row.half_day.session == "AM" else 1] = (
-            row.rotation.abbreviation
-        )
-    calls: dict[str, set[date]] = defaultdict(set)
+        half = 0 if row.half_day.session == "AM" else 1
+        found.cells[found.meet(row.person)][row.half_day.date][half] = row.rotation.abbreviation
     for call in repo.calls_between(session, start, end, version):
-        names[call.person.key] = (call.person.name, levels.get(call.person_id, FACULTY_GROUP))
-        calls[call.person.key].add(call.date)
-    if person is not None and person not in person_ids_by_key(session):
-        raise InputError(
-            f"--person: {person!r} is not a person's key (`residency program export` lists them)"
-        )
-    if person is not None and person not in names:
-        names[person] = (person, FACULTY_GROUP)  # known, but nothing scheduled
-    rows = [
-        GridRow(
-            key,
-            name,
-            group,
-            {d: (am, pm) for d, (am, pm) in cells[key].items()},
-            frozenset(calls[key]),
-        )
-        for key, (name, group) in names.items()
-        if person is None or key == person
-    ]
+        found.calls[found.meet(call.person)].add(call.date)
+    for absence in repo.absences_between(session, start, end):  # the same in every version
+        away = found.absences[found.meet(absence.person)]
+        for day in days(max(absence.start_date, start), min(absence.end_date, end)):
+            away.setdefault(day, absence.absence_type.value)
+    if person is not None:
+        _require_person(session, person)
+        found.names.setdefault(person, (person, FACULTY_GROUP))  # known, nothing scheduled
+    rows = [found.row(key) for key in found.names if person is None or key == person]
     rows.sort(key=lambda r: (r.group, r.person_key))
     return Grid(number, start, end, tuple(rows))
+
+
+def _require_person(session: Session, key: str) -> None:
+    if key not in person_ids_by_key(session):
+        raise InputError(
+            f"--person: {key!r} is not a person's key (`residency program export` lists them)",
+            field="person",
+        )

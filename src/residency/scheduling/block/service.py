@@ -11,6 +11,7 @@ does not change until someone publishes the run (`runs.versions.publish`)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -97,7 +98,9 @@ class GenerateResult:
         return found
 
 
-def claim_block(session: Session, request: GenerateRequest) -> int:
+def claim_block(
+    session: Session, request: GenerateRequest, *, claimed_by: Mapping[str, object] | None = None
+) -> int:
     request.mode()  # refuses contradictory options before anything is written
     preflight("block")
     block = block_row(session, request.academic_year, request.block)
@@ -117,6 +120,7 @@ def claim_block(session: Session, request: GenerateRequest) -> int:
         (block.start_date, block.end_date),
         parameters,
         fingerprint("block"),
+        claimed_by,
     )
     return run.id
 
@@ -167,6 +171,8 @@ def _without_schedule(run_id: int, data: BlockData, solution: Solution) -> Outco
     else:
         sentences = [f"no schedule found within the time limit (solver status {solution.status})"]
         status = RunStatus.FAILED
-    metrics = {"solver_status": solution.status, "conflicting": list(solution.conflicting)}
     result = GenerateResult(run_id, status, solution, explanation=sentences)
+    metrics = {k: v for k, v in result.as_json().items() if k != "run_id"}
+    metrics["conflicting"] = list(solution.conflicting)
+    metrics["has_schedule"] = False
     return Outcome(run_id, status, " ".join(sentences), metrics, result)

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from residency.calendar.service import academic_calendar
+from residency.calendar.service import academic_calendar, block_row
 from residency.compliance.policy import continuous_break_minutes
 from residency.compliance.report import to_json
 from residency.compliance.rules.base import Finding
@@ -74,7 +74,22 @@ class SavedReport:
 def check_stored_block(
     session: Session, data: BlockData, version: Version = PUBLISHED
 ) -> CheckResult:
-    periods = duty_periods_between(session, data.start, data.end, data.academic_year, version)
+    return check_between(session, data.start, data.end, data.academic_year, version)
+
+
+def check_block_version(
+    session: Session, academic_year: int, block: int, version: Version = PUBLISHED
+) -> CheckResult:
+    """A stored version of a block checked as `compliance check --block` and generate's
+    re-check do: the program's academic blocks and continuous break."""
+    row = block_row(session, academic_year, block)
+    return check_between(session, row.start_date, row.end_date, academic_year, version)
+
+
+def check_between(
+    session: Session, start: date, end: date, academic_year: int, version: Version
+) -> CheckResult:
+    periods = duty_periods_between(session, start, end, academic_year, version)
     options = CheckOptions(
         calendar=academic_calendar(session),
         continuous_break_minutes=continuous_break_minutes(program_policy(session)),

@@ -7,12 +7,11 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from residency.errors import InputError
 from residency.scheduling import repository as repo
-from residency.scheduling.models import RotationPlanEntry, RunKind, ScheduleRun
+from residency.scheduling.models import RunKind, ScheduleRun
 from residency.scheduling.repository import PUBLISHED, Version
 from residency.scheduling.runs.versions import describe_scope, get_run, published, run_scope
 
@@ -66,7 +65,8 @@ def diff_run(session: Session, run_id: int, against: int | None = None) -> Diff:
                 f"--against: run {against} is for "
                 f"{describe_scope(other.kind, other.academic_year, other.block_number)}, run "
                 f"{run_id} for {describe_scope(run.kind, run.academic_year, run.block_number)}; "
-                "a diff compares two versions of the same block or year"
+                "a diff compares two versions of the same block or year",
+                field="against",
             )
         old, old_label = Version(against), f"run {against}"
     before = cells(session, run, old) if old is not None else {}
@@ -96,16 +96,8 @@ def block_cells(session: Session, run: ScheduleRun, version: Version) -> Cells:
 
 
 def plan_cells(session: Session, academic_year: int, version: Version) -> Cells:
-    rows = session.scalars(
-        select(RotationPlanEntry)
-        .where(
-            RotationPlanEntry.academic_year == academic_year,
-            version.holds(RotationPlanEntry.schedule_run_id),
-        )
-        .options(selectinload(RotationPlanEntry.person), selectinload(RotationPlanEntry.rotation))
-    )
     found: Cells = {}
-    for entry in rows:
+    for entry in repo.year_plan_entries(session, academic_year, version):
         for half in (1, 2) if entry.block_half == 0 else (entry.block_half,):
             when = f"block {entry.block_number:02d} half {half}"
             found[(entry.person.key, when)] = entry.rotation.abbreviation

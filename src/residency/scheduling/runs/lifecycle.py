@@ -10,7 +10,7 @@ failed by the next claim that meets it, instead of blocking the range forever.""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Any
@@ -39,11 +39,17 @@ def new_run(
     span: tuple[date, date],
     parameters: dict[str, Any],
     fingerprint: str,
+    claimed_by: Mapping[str, object] | None = None,
 ) -> ScheduleRun:
     """Record a queued run for the range, refusing while a live one overlaps it. The claim is
-    audited; the run's own progress and end are not (the run row records them)."""
+    audited; the run's own progress and end are not (the run row records them).
+
+    `claimed_by` names the process that will execute it (an executor's label: host and pid),
+    so a server restarting on that host can fail the runs its predecessor left live."""
     start, end = span
     refuse_if_live(session, kind, start, end)
+    if claimed_by is not None:
+        parameters = parameters | {"claimed_by": dict(claimed_by)}
     moment = repo.now()
     run = ScheduleRun(
         kind=kind,

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from residency.scheduling import repository as repo
-from residency.scheduling.models import PublishedVersion, RunKind, ScheduleRun
+from residency.scheduling.models import LIVE_STATUSES, PublishedVersion, RunKind, ScheduleRun
 from residency.scheduling.runs.versions import get_run
 
 
@@ -28,7 +28,19 @@ def runs_listing(session: Session, kind: RunKind | None = None) -> list[dict[str
 
 def run_detail(session: Session, run_id: int) -> dict[str, Any]:
     run = get_run(session, run_id)
-    return run_json(run, published_run_ids(session)) | {"metrics": run.metrics}
+    published = published_run_ids(session)
+    return run_json(run, published) | {
+        "metrics": run.metrics,
+        "result": run_result(run, published),
+    }
+
+
+def run_result(run: ScheduleRun, published_ids: set[int]) -> dict[str, Any] | None:
+    """Once the run has ended, what `generate --json` (or `plan year --json`) printed for it,
+    read back from what it recorded (with the level's internal metrics beside them)."""
+    if run.status in LIVE_STATUSES:
+        return None
+    return {"run_id": run.id, **run.metrics, "published": run.id in published_ids}
 
 
 def run_json(run: ScheduleRun, published_ids: set[int]) -> dict[str, Any]:

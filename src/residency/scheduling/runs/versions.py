@@ -85,7 +85,9 @@ def current_base(session: Session, scope: str) -> Base:
 def get_run(session: Session, run_id: int) -> ScheduleRun:
     run = session.get(ScheduleRun, run_id)
     if run is None:
-        raise NotFoundError(f"run: {run_id} is not a schedule run (see `residency runs list`)")
+        raise NotFoundError(
+            f"run: {run_id} is not a schedule run (see `residency runs list`)", field="run"
+        )
     return run
 
 
@@ -100,7 +102,8 @@ def version_of(
     if run_scope(run) != wanted:
         raise InputError(
             f"--run: run {run_id} is for {describe_run(run)}, not "
-            f"{describe_scope(kind, academic_year, block)}"
+            f"{describe_scope(kind, academic_year, block)}",
+            field="run",
         )
     return Version(run_id)
 
