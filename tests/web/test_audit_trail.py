@@ -4,17 +4,27 @@ signed-in user; the log is readable by staff with filters, and never holds a sec
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from test_openapi_fuzz import QueueOnly
 from test_route_matrix import MATRIX
 
 from fixtures.api import Api
+from fixtures.block_program import BLOCK, YEAR, generate_args, mini_program, parse_json
+from fixtures.runs_api import QUICK_BLOCK
+from residency.absences.models import Absence, AbsenceType
 from residency.audit.models import AuditEvent
 from residency.auth import service
 from residency.auth.models import Role
+from residency.cli import main
 from residency.db import unit_of_work
+from residency.people.models import Person
+from residency.rotations.models import RotationTemplate
+from residency.scheduling.models import Assignment, CallAssignment
 
 # A write that succeeds, per write route: (role, url, body). Ids refer to the api fixture's
 # users (made in the order of Role: admin 1, coordinator 2, faculty 3, resident 4).
@@ -46,12 +56,75 @@ EXAMPLES: dict[tuple[str, str], Callable[[Api], Example]] = {
         {"token": _set_password_token(api), "new_password": "Amber-Harbour-Sleet-19"},
     ),
 }
+EXAMPLES |= {
+    ("POST", "/api/v1/people"): lambda api: (
+        Role.COORDINATOR,
+        "/api/v1/people",
+        {"key": "r9", "kind": "resident", "name": "Resident r9", "pgy": {"2025": 1}},
+    ),
+    ("PATCH", "/api/v1/people/{key}"): lambda api: (
+        Role.COORDINATOR,
+        "/api/v1/people/r2",
+        {"name": "Resident Two"},
+    ),
+    ("POST", "/api/v1/absences"): lambda api: (
+        Role.COORDINATOR,
+        "/api/v1/absences",
+        {"person_key": "r2", "kind": "vacation", "start": "2026-05-04", "end": "2026-05-08"},
+    ),
+    ("DELETE", "/api/v1/absences/{absence_id}"): lambda api: (
+        Role.COORDINATOR,
+        f"/api/v1/absences/{_absence(api)}",
+        None,
+    ),
+    ("POST", "/api/v1/academic-years"): lambda api: (
+        Role.COORDINATOR,
+        "/api/v1/academic-years",
+        {"year": 2026},
+    ),
+    ("POST", "/api/v1/program/import"): lambda api: (
+        Role.COORDINATOR,
+        "/api/v1/program/import?dry_run=false",
+        _renamed_program(),
+    ),
+}
+# Schedule writes need a block that has a schedule: published, and a draft beside it.
+EXAMPLES_WITH_SCHEDULE: dict[tuple[str, str], Callable[[Api, Schedules], Example]] = {
+    ("POST", "/api/v1/runs"): lambda api, made: (Role.COORDINATOR, "/api/v1/runs", QUICK_BLOCK),
+    ("POST", "/api/v1/runs/{run_id}/publish"): lambda api, made: (
+        Role.COORDINATOR,
+        f"/api/v1/runs/{made.draft}/publish",
+        {"force": False},
+    ),
+    ("POST", "/api/v1/blocks/{academic_year}/{block}/edits/slot"): lambda api, made: (
+        Role.COORDINATOR,
+        f"/api/v1/blocks/{YEAR}/{BLOCK}/edits/slot",
+        {
+            "person_key": made.cell[0],
+            "day": made.cell[1].isoformat(),
+            "session": made.cell[2],
+            "rotation": None,
+            "override_reason": "away at a conference; approved by the PD",
+        },
+    ),
+    ("POST", "/api/v1/blocks/{academic_year}/{block}/edits/call"): lambda api, made: (
+        Role.COORDINATOR,
+        f"/api/v1/blocks/{YEAR}/{BLOCK}/edits/call",
+        {
+            "day": made.call_night.isoformat(),
+            "call_type": "in_house",
+            "person_key": made.call_holder,
+        },
+    ),
+}
 # Writes that change no program data, schedule, run, publication, user or setting: signing in
-# and out changes sessions only (the login attempts have their own table).
+# and out changes sessions only (the login attempts have their own table); a dry-run import and
+# a check of an uploaded file write nothing.
 NOT_AUDITED = {
     ("POST", "/api/v1/auth/login"),
     ("POST", "/api/v1/auth/refresh"),
     ("POST", "/api/v1/auth/logout"),
+    ("POST", "/api/v1/compliance/check"),
 }
 HOLDER_PASSWORD = "Quiet-Lantern-Fjord-42"
 WRITES = sorted(key for key in MATRIX if key[0] in ("POST", "PATCH", "PUT", "DELETE"))
@@ -79,8 +152,72 @@ def audit_rows(api: Api) -> int:
         return session.scalar(select(func.count()).select_from(AuditEvent)) or 0
 
 
+@dataclass(frozen=True)
+class Schedules:
+    published: int
+    draft: int
+    call_night: date
+    call_holder: str
+    cell: tuple[str, date, str]  # a resident's half-day with a rotation
+
+
+def _schedules(api: Api, capsys: pytest.CaptureFixture[str]) -> Schedules:
+    """The block published and a draft beside it, as the CLI makes them (one solve for all)."""
+    runs = []
+    for publish in (True, False):
+        assert main([*generate_args(publish=publish), "--json"]) == 0
+        runs.append(int(parse_json(capsys.readouterr().out)["run_id"]))
+    with unit_of_work(api.engine) as session:
+        call = session.scalars(select(CallAssignment).order_by(CallAssignment.date)).first()
+        assert call is not None
+        night, holder = call.date, call.person.key
+        slot = session.scalars(
+            select(Assignment)
+            .join(Assignment.rotation)
+            .where(Assignment.schedule_run_id == runs[0], RotationTemplate.abbreviation == "ELEC")
+            .order_by(Assignment.id)
+        ).first()
+        assert slot is not None
+        cell = (slot.person.key, slot.half_day.date, str(slot.half_day.session))
+    return Schedules(runs[0], runs[1], night, holder, cell)
+
+
+def _absence(api: Api) -> int:
+    with unit_of_work(api.engine) as session:
+        person = session.scalars(select(Person).where(Person.key == "r2")).one()
+        absence = Absence(
+            person_id=person.id,
+            absence_type=AbsenceType.VACATION,
+            start_date=date(2026, 5, 4),
+            end_date=date(2026, 5, 8),
+        )
+        session.add(absence)
+        session.flush()
+        return absence.id
+
+
+def _renamed_program() -> dict[str, Any]:
+    document = mini_program().model_dump(mode="json")
+    document["residents"][0]["name"] = "Resident One Renamed"
+    return dict(document)
+
+
 def test_every_write_route_has_an_example_or_a_reason() -> None:
-    assert [key for key in WRITES if key not in EXAMPLES and key not in NOT_AUDITED] == []
+    examples = EXAMPLES.keys() | EXAMPLES_WITH_SCHEDULE.keys()
+    assert [key for key in WRITES if key not in examples and key not in NOT_AUDITED] == []
+
+
+@pytest.mark.parametrize("route", sorted(EXAMPLES_WITH_SCHEDULE), ids=" ".join)
+def test_each_schedule_write_leaves_exactly_one_audit_row(
+    api: Api, cli_db: str, capsys: pytest.CaptureFixture[str], route: tuple[str, str]
+) -> None:
+    made = _schedules(api, capsys)
+    api.client.app.state.executor = QueueOnly()  # type: ignore[attr-defined]  # no solve here
+    _, url, body = EXAMPLES_WITH_SCHEDULE[route](api, made)
+    before = audit_rows(api)
+    answer = api.client.request(route[0], url, json=body, headers=api.headers(Role.COORDINATOR))
+    assert answer.status_code < 300, answer.json()
+    assert audit_rows(api) == before + 1
 
 
 @pytest.mark.parametrize("route", sorted(EXAMPLES), ids=" ".join)

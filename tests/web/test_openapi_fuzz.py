@@ -44,6 +44,9 @@ class QueueOnly:
     def submit(self, run_id: int) -> None:
         self.submitted.append(run_id)
 
+    def label(self) -> dict[str, object]:
+        return {"executor": "test-queue-only"}
+
     def shutdown(self) -> None:
         pass
 

@@ -68,7 +68,8 @@ def _domain(_: Request, exc: Exception) -> JSONResponse:
     status, code = next((s, c) for cls, s, c in DOMAIN_ERRORS if isinstance(exc, cls))
     reasons = getattr(exc, "reasons", None)  # e.g. the rules a refused edit breaks
     extra = {"reasons": [str(reason) for reason in reasons]} if reasons else {}
-    response = error_response(status, code, " ".join(str(exc).split()), exc.field, **extra)
+    message = " ".join(str(exc).split())
+    response = error_response(status, code, message, exc.field, **extra)
     if isinstance(exc, TooManyAttempts):
         response.headers["Retry-After"] = str(exc.retry_after_s)
     return response

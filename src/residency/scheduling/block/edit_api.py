@@ -13,11 +13,13 @@ from residency.auth.permissions import Permission
 from residency.auth.tokens import Principal
 from residency.scheduling.block.edits import CallEdit, EditResult, SlotEdit, edit_call, edit_slot
 from residency.web.deps import allow, transaction
+from residency.web.fields import located, named_by_message
 from residency.web.schemas import Body, IsoDate, RowId
 
 router = APIRouter(prefix="/api/v1/blocks/{academic_year}/{block}/edits", tags=["schedules"])
 Year = Path(ge=2000, le=2100)
 BlockNumber = Path(ge=1, le=13)
+REQUEST_FIELDS = {"person": "person_key", "run": "run_id"}  # the service's names -> the body's
 
 
 class SlotEditBody(Body):
@@ -78,7 +80,7 @@ def edit_one_cell(
         body.run_id,
         body.override_reason,
     )
-    with transaction(request, who) as session:
+    with transaction(request, who) as session, located(**REQUEST_FIELDS), named_by_message():
         return _out(edit_slot(session, edit))
 
 
@@ -100,7 +102,7 @@ def edit_one_call_night(
         body.override_reason,
         body.replacing,
     )
-    with transaction(request, who) as session:
+    with transaction(request, who) as session, located(**REQUEST_FIELDS), named_by_message():
         return _out(edit_call(session, edit))
 
 
