@@ -10,10 +10,9 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select
-from test_openapi_fuzz import QueueOnly
 from test_route_matrix import MATRIX
 
-from fixtures.api import Api
+from fixtures.api import Api, QueueOnly
 from fixtures.block_program import BLOCK, YEAR, generate_args, mini_program, parse_json
 from fixtures.runs_api import QUICK_BLOCK
 from residency.absences.models import Absence, AbsenceType
