@@ -117,6 +117,9 @@ def test_the_first_administrator_creates_a_coordinator_and_a_resident(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     seed(db_engine)
+    with unit_of_work(db_engine) as session:
+        for person in session.scalars(select(Person)):
+            person.email = f"{person.key}@hospital.example.org"
     assert (
         _run(
             capsys,
