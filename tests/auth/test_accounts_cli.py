@@ -15,6 +15,7 @@ from residency.audit.models import AuditEvent
 from residency.auth.models import Role, User
 from residency.cli import main
 from residency.db import unit_of_work
+from residency.people.models import Person
 from residency.web import create_app
 
 STRONG = "Quiet-Lantern-Fjord-42"
