@@ -169,6 +169,47 @@ def assignments_between(
     )
 
 
+def slot_cells_between(
+    session: Session, start: date, end: date, version: Version = PUBLISHED
+) -> list[tuple[int, str, str, date, str, str]]:
+    """(person id, key, name, day, AM/PM, rotation abbreviation) of every half-day row: what
+    a grid draws, read as plain columns (loading each row as an object costs most of a read)."""
+    query = (
+        select(
+            Person.id,
+            Person.key,
+            Person.name,
+            HalfDay.date,
+            HalfDay.session,
+            RotationTemplate.abbreviation,
+        )
+        .select_from(Assignment)
+        .join(HalfDay, Assignment.half_day_id == HalfDay.id)
+        .join(Person, Assignment.person_id == Person.id)
+        .join(RotationTemplate, Assignment.rotation_id == RotationTemplate.id)
+        .where(
+            HalfDay.date >= start, HalfDay.date <= end, version.holds(Assignment.schedule_run_id)
+        )
+    )
+    return [(i, k, n, d, str(h), a) for i, k, n, d, h, a in session.execute(query)]
+
+
+def call_nights_between(
+    session: Session, start: date, end: date, version: Version = PUBLISHED
+) -> list[tuple[int, str, str, date]]:
+    """(person id, key, name, night) of every call row, as plain columns."""
+    query = (
+        select(Person.id, Person.key, Person.name, CallAssignment.date)
+        .join(Person, CallAssignment.person_id == Person.id)
+        .where(
+            CallAssignment.date >= start,
+            CallAssignment.date <= end,
+            version.holds(CallAssignment.schedule_run_id),
+        )
+    )
+    return [(i, k, n, d) for i, k, n, d in session.execute(query)]
+
+
 def calls_between(
     session: Session, start: date, end: date, version: Version = PUBLISHED
 ) -> list[CallAssignment]:

@@ -4,6 +4,7 @@ published version for everyone, a run's draft (`?run=ID`) for those who may read
 from __future__ import annotations
 
 from itertools import groupby
+from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.orm import Session
@@ -14,7 +15,7 @@ from residency.compliance.report import to_json
 from residency.compliance.schemas import ComplianceReport
 from residency.people.models import Person
 from residency.scheduling.block.grid import FACULTY_GROUP, Grid, GridRow, block_grid
-from residency.scheduling.block.schemas import BlockSchedule, DayCell, PersonGroup, PersonRow
+from residency.scheduling.block.schemas import BlockSchedule
 from residency.scheduling.block.verdict import check_block_version
 from residency.scheduling.models import RunKind
 from residency.scheduling.runs.access import readable_version, version_label
@@ -40,7 +41,7 @@ def block_schedule(
     run: DraftRun = None,
     person: str | None = Query(None, max_length=64, description="only this person (their key)"),
     who: Principal = Depends(allow(Permission.READ_PUBLISHED)),
-) -> BlockSchedule:
+) -> dict[str, Any]:
     """People grouped by PGY, then faculty; each day's AM/PM rotation, call night, absence."""
     with transaction(request, who) as session, located(**WHERE):
         version = readable_version(session, who, run, RunKind.BLOCK_SCHEDULE, academic_year, block)
@@ -48,16 +49,16 @@ def block_schedule(
         # Why others are away (sick, parental...) is theirs: a reader without the program's
         # view sees only that they are, and the reason for their own absences.
         own = None if allows(who.role, Permission.READ_PROGRAM) else _own_key(session, who)
-    return BlockSchedule(
-        academic_year=academic_year,
-        block=block,
-        start=grid.start,
-        end=grid.end,
-        version=version_label(version),
-        run_id=version.run_id,
-        days=grid.days,
-        groups=_groups(grid, own),
-    )
+    return {
+        "academic_year": academic_year,
+        "block": block,
+        "start": grid.start,
+        "end": grid.end,
+        "version": version_label(version),
+        "run_id": version.run_id,
+        "days": grid.days,
+        "groups": _groups(grid, own),
+    }
 
 
 @router.get(
@@ -85,30 +86,32 @@ def _own_key(session: Session, who: Principal) -> str:
     return person.key if person is not None else ""
 
 
-def _groups(grid: Grid, own: str | None) -> list[PersonGroup]:
+# Plain dicts, validated once against the response model as FastAPI serializes them: a model
+# object per day cell would cost more than reading the block (docs/benchmarks.md, "API").
+def _groups(grid: Grid, own: str | None) -> list[dict[str, Any]]:
     return [
-        PersonGroup(
-            label="Faculty" if group == FACULTY_GROUP else f"PGY-{group}",
-            pgy=None if group == FACULTY_GROUP else group,
-            people=[_row(grid, row, own) for row in rows],
-        )
+        {
+            "label": "Faculty" if group == FACULTY_GROUP else f"PGY-{group}",
+            "pgy": None if group == FACULTY_GROUP else group,
+            "people": [_row(grid, row, own) for row in rows],
+        }
         for group, rows in groupby(grid.rows, key=lambda r: r.group)
     ]
 
 
-def _row(grid: Grid, row: GridRow, own: str | None) -> PersonRow:
+def _row(grid: Grid, row: GridRow, own: str | None) -> dict[str, Any]:
     open_reasons = own is None or own == row.person_key
     cells = []
     for day in grid.days:
         am, pm = row.cells.get(day, ("", ""))
         away = row.absences.get(day)
         cells.append(
-            DayCell(
-                date=day,
-                am=am or None,
-                pm=pm or None,
-                call=day in row.calls,
-                absence=away if away is None or open_reasons else AWAY,
-            )
+            {
+                "date": day,
+                "am": am or None,
+                "pm": pm or None,
+                "call": day in row.calls,
+                "absence": away if away is None or open_reasons else AWAY,
+            }
         )
-    return PersonRow(person_key=row.person_key, name=row.name, days=cells)
+    return {"person_key": row.person_key, "name": row.name, "days": cells}

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 from residency.calendar.academic_year import days
 from residency.calendar.service import block_row
 from residency.errors import InputError
-from residency.people.models import Person
 from residency.people.repository import person_ids_by_key
 from residency.scheduling import repository as repo
 from residency.scheduling.repository import Version
@@ -54,9 +53,9 @@ class _Rows:
     calls: dict[str, set[date]] = field(default_factory=lambda: defaultdict(set))
     absences: dict[str, dict[date, str]] = field(default_factory=lambda: defaultdict(dict))
 
-    def meet(self, person: Person) -> str:
-        self.names[person.key] = (person.name, self.levels.get(person.id, FACULTY_GROUP))
-        return person.key
+    def meet(self, person_id: int, key: str, name: str) -> str:
+        self.names[key] = (name, self.levels.get(person_id, FACULTY_GROUP))
+        return key
 
     def row(self, key: str) -> GridRow:
         name, group = self.names[key]
@@ -73,13 +72,15 @@ def block_grid(
     block = block_row(session, academic_year, number)
     start, end = block.start_date, block.end_date
     found = _Rows(repo.resident_levels(session, academic_year))
-    for row in repo.assignments_between(session, start, end, version):
-        half = 0 if row.half_day.session == "AM" else 1
-        found.cells[found.meet(row.person)][row.half_day.date][half] = row.rotation.abbreviation
-    for call in repo.calls_between(session, start, end, version):
-        found.calls[found.meet(call.person)].add(call.date)
+    for person_id, key, name, day, half_day, rotation in repo.slot_cells_between(
+        session, start, end, version
+    ):
+        found.cells[found.meet(person_id, key, name)][day][half_day != "AM"] = rotation
+    for person_id, key, name, night in repo.call_nights_between(session, start, end, version):
+        found.calls[found.meet(person_id, key, name)].add(night)
     for absence in repo.absences_between(session, start, end):  # the same in every version
-        away = found.absences[found.meet(absence.person)]
+        who = absence.person
+        away = found.absences[found.meet(who.id, who.key, who.name)]
         for day in days(max(absence.start_date, start), min(absence.end_date, end)):
             away.setdefault(day, absence.absence_type.value)
     if person is not None:
