@@ -1,7 +1,7 @@
 """Benchmark: the service API under load, on the embedded SQLite default and on PostgreSQL.
 
     .venv/bin/python benchmarks/api.py --database-url URL [--requests 400] [--clients 4]
-        [--logins 40] [--runs 3]
+        [--logins 40] [--runs 3] [--workers 1]
 
 The database must hold the demo with Block 10 of 2025 published (`residency demo` makes it;
 this script runs it when the block is missing). The script adds a resident account, starts
@@ -61,7 +61,7 @@ def demo_published(engine: Engine) -> bool:
         return session.get(PublishedVersion, "block_schedule/2025/10") is not None
 
 
-def serve(url: str) -> tuple[subprocess.Popen[bytes], str]:
+def serve(url: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -118,9 +118,10 @@ def main() -> None:
     parser.add_argument("--logins", type=int, default=40)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=1, help="residency serve --workers")
     args = parser.parse_args()
     prepare(args.database_url)
-    server, base = serve(args.database_url)
+    server, base = serve(args.database_url, args.workers)
     try:
         login = {"email": EMAIL, "password": PASSWORD}
         token = httpx.post(f"{base}/api/v1/auth/login", json=login).json()["access_token"]

@@ -127,3 +127,22 @@ def test_readyz_names_what_is_not_ready(api: Api) -> None:
     assert answer.status_code == 503
     failed = [c["name"] for c in answer.json()["checks"] if c["status"] == "fail"]
     assert failed == ["redis reachable"]
+
+
+def test_a_cookie_session_reads_but_never_writes(api: Api) -> None:
+    from residency.auth import tokens
+    from residency.web.deps import COOKIE_NAME
+
+    with unit_of_work(api.engine) as session:
+        admin = session.get(User, api.user_ids[Role.ADMIN])
+        assert admin is not None
+        cookie = tokens.open_cookie_session(session, admin, "testclient")
+    api.client.cookies.set(COOKIE_NAME, cookie)
+    try:
+        assert api.client.get("/api/v1/me").status_code == 200
+        before = _users(api)
+        write = api.client.post(USERS, json={"email": "c@example.org", "role": "coordinator"})
+        _error(write, 401, None)
+        assert _users(api) == before
+    finally:
+        api.client.cookies.clear()

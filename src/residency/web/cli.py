@@ -6,6 +6,8 @@ import typer
 
 from residency.console import err_console
 
+FACTORY = "residency.web.app:create_app"
+
 
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on (0.0.0.0: every one)."),

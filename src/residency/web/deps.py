@@ -24,6 +24,7 @@ from residency.db import unit_of_work
 from residency.errors import Forbidden, InputError, Unauthenticated
 
 COOKIE_NAME = "residency_session"
+SAFE_METHODS = frozenset({"GET", "HEAD"})
 bearer = HTTPBearer(auto_error=False, description="An access token from /api/v1/auth/login")
 
 # Before a first-login password change only these are open: say who you are, change it, leave.
@@ -44,7 +45,9 @@ def client_address(request: Request) -> str:
 def signed_in(request: Request, credentials: HTTPAuthorizationCredentials | None) -> Principal:
     if credentials is not None and credentials.scheme.lower() == "bearer":
         token, purpose = credentials.credentials, TokenPurpose.ACCESS
-    elif COOKIE_NAME in request.cookies:
+    elif COOKIE_NAME in request.cookies and request.method in SAFE_METHODS:
+        # A browser sends cookies on its own; until the web pages add CSRF tokens, a cookie
+        # session may read but never change anything.
         token, purpose = request.cookies[COOKIE_NAME], TokenPurpose.COOKIE
     else:
         raise Unauthenticated("not signed in: send an access token (Authorization: Bearer ...)")
