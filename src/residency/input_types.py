@@ -10,8 +10,9 @@ from typing import Annotated, Any
 
 from annotated_types import Interval
 from pydantic import BeforeValidator, StrictBool, StrictInt
+from pydantic_core import PydanticCustomError
 
-__all__ = ["IsoDate", "IsoDateTime", "RowId", "StrictBool", "StrictInt"]
+__all__ = ["IsoDate", "IsoDateTime", "RowId", "StrictBool", "StrictInt", "without_nul"]
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_DATE_TIME = re.compile(
@@ -34,3 +35,11 @@ IsoDateTime = Annotated[datetime, _iso(_ISO_DATE_TIME, "date-time, e.g. 2026-03-
 # A row id: what an INTEGER column holds on both engines (a larger one is no row, not a crash).
 MAX_ROW_ID = 2**31 - 1
 RowId = Annotated[int, Interval(ge=1, le=MAX_ROW_ID)]
+
+
+def without_nul(value: Any) -> Any:
+    """PostgreSQL text cannot hold a NUL character: refused as input, naming the field, not by
+    the database as a server error."""
+    if isinstance(value, str) and "\x00" in value:
+        raise PydanticCustomError("nul_character", "may not contain a NUL character")
+    return value

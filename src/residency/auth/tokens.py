@@ -55,20 +55,16 @@ def new_secret() -> str:
 
 
 def open_session(session: Session, user: User, client_address: str | None) -> IssuedTokens:
-    now = clock.now()
-    family = AuthSession(
-        user_id=user.id,
-        created_at=now,
-        expires_at=now + _refresh_life(),
-        client_address=client_address,
-    )
-    session.add(family)
-    session.flush()
-    return _issue_pair(session, family)
+    return _issue_pair(session, _new_family(session, user, client_address))
 
 
 def open_cookie_session(session: Session, user: User, client_address: str | None) -> str:
     """A web pages' session: one cookie token living as long as a refresh token."""
+    family = _new_family(session, user, client_address)
+    return _issue(session, family, TokenPurpose.COOKIE, family.expires_at)
+
+
+def _new_family(session: Session, user: User, client_address: str | None) -> AuthSession:
     now = clock.now()
     family = AuthSession(
         user_id=user.id,
@@ -78,7 +74,7 @@ def open_cookie_session(session: Session, user: User, client_address: str | None
     )
     session.add(family)
     session.flush()
-    return _issue(session, family, TokenPurpose.COOKIE, family.expires_at)
+    return family
 
 
 def refresh(session: Session, refresh_token: str) -> IssuedTokens:

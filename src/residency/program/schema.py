@@ -16,13 +16,12 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
 
 from residency.absences.models import NOTE_LENGTH, AbsenceType, date_range_problem
 from residency.calendar.academic_year import EARLIEST_ACADEMIC_YEAR, LATEST_ACADEMIC_YEAR
 from residency.calendar.public_holidays import DEFAULT_COUNTRY, is_known_country, states_of
 from residency.calendar.service import HOLIDAYS_POLICY_KEY
-from residency.input_types import IsoDate, StrictBool, StrictInt
+from residency.input_types import IsoDate, StrictBool, StrictInt, without_nul
 from residency.people.models import KEY_LENGTH, KEY_PATTERN, MAX_PGY, MIN_PGY, FacultyRole
 from residency.rotations.duty_pattern import WEEKDAYS, DutyKind
 from residency.rotations.models import ABBREVIATION_LENGTH, ABBREVIATION_PATTERN, ActivityType
@@ -42,10 +41,7 @@ class Strict(BaseModel):
     @field_validator("*")
     @classmethod
     def _no_nul_character(cls, value: Any) -> Any:
-        # PostgreSQL text cannot hold one: refused here, naming the entry, not by the database.
-        if isinstance(value, str) and "\x00" in value:
-            raise PydanticCustomError("nul_character", "may not contain a NUL character")
-        return value
+        return without_nul(value)
 
 
 class StaffingBounds(Strict):

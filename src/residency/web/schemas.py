@@ -6,9 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, field_validator
-from pydantic_core import PydanticCustomError
 
-from residency.input_types import IsoDate, IsoDateTime, RowId
+from residency.input_types import IsoDate, IsoDateTime, RowId, without_nul
 
 __all__ = ["ERROR_RESPONSES", "Body", "ErrorBody", "IsoDate", "IsoDateTime", "RowId"]
 
@@ -19,9 +18,7 @@ class Body(BaseModel):
     @field_validator("*")
     @classmethod
     def _no_nul_character(cls, value: Any) -> Any:
-        if isinstance(value, str) and "\x00" in value:
-            raise PydanticCustomError("nul_character", "may not contain a NUL character")
-        return value
+        return without_nul(value)
 
 
 class ErrorDetail(BaseModel):
