@@ -23,6 +23,9 @@ from fixtures.block_program import seed
 from residency.auth.models import Role
 
 EXAMPLES_PER_OPERATION = 6
+# This module fuzzes SQLite; test_openapi_fuzz_postgresql.py runs the same test on PostgreSQL
+# from a module of its own, so the suite's two processes fuzz the two engines side by side.
+pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 LEFT_OUT = ("/api/v1/auth/logout",)
 cases_sent: dict[str, int] = {}
 signed_in: dict[str, dict[str, str]] = {}
