@@ -4,7 +4,6 @@ it runs beside the SQLite one in the suite's other process)."""
 from __future__ import annotations
 
 import pytest
-
 from test_openapi_fuzz import (
     api_schema,
     fuzzed_api,
