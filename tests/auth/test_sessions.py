@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from fixtures.api import Api
 from residency import clock
+from residency.audit.models import AuditEvent
 from residency.auth import service
 from residency.auth.models import LoginAttempt, Role
 from residency.db import unit_of_work
@@ -228,6 +229,13 @@ def test_a_new_user_sets_a_first_password_with_the_one_time_token(api: Api) -> N
     )
     assert good.status_code == 200
     assert login(api, "new.coordinator@example.org", "Amber-Harbour-Sleet-19")[0] == 200
+    with unit_of_work(api.engine) as session:
+        event = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+        assert event is not None and event.action == "user.password_set"
+        assert (event.actor_name, event.client_address) == (
+            "new.coordinator@example.org",
+            "testclient",
+        )
     spent = api.client.post(
         "/api/v1/auth/set-password", json={"token": token, "new_password": "Other-Harbour-Sleet-19"}
     )

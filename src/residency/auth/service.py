@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from residency import clock
-from residency.audit.service import record
+from residency.audit.actor import Actor
+from residency.audit.service import actor_of, record
 from residency.auth import passwords, throttle, tokens
 from residency.auth.models import PasswordToken, Role, User
 from residency.auth.permissions import ROLES_WITH_A_PERSON
@@ -192,6 +193,9 @@ def set_password_with_token(session: Session, token: str, new: str) -> User:
     _set_password(user, new)
     found.used_at = clock.now()
     tokens.revoke_user_sessions(session, user.id, "password set")
+    # The one-time token proves who acts: the account's holder, not an anonymous caller.
+    caller = actor_of(session)
+    session.info["actor"] = Actor("user", user.email, user.id, caller.client_address)
     record(session, "user.password_set", "user", user.id)
     return user
 
