@@ -12,7 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from residency.errors import InputError
 
 # Only for local development: a deployment must set RESIDENCY_SECRET_KEY (checked below).
-_DEVELOPMENT_SECRET = "development-only-secret-do-not-deploy"
+DEVELOPMENT_SECRET = "development-only-secret-do-not-deploy"
 
 
 class Settings(BaseSettings):
@@ -25,7 +25,7 @@ class Settings(BaseSettings):
     database_url: str = ""
     backup_dir: Path | None = None
     redis_url: str | None = None
-    secret_key: SecretStr = SecretStr(_DEVELOPMENT_SECRET)
+    secret_key: SecretStr = SecretStr(DEVELOPMENT_SECRET)
     debug: bool = False
 
     # The service API (docs/api.md). Durations in minutes unless the name says otherwise.
@@ -50,7 +50,7 @@ class Settings(BaseSettings):
             # Beside the data folder, never inside it: deleting the data must not take the backups.
             self.backup_dir = self.data_dir.parent / "backups"
         if self.environment != "development" and (
-            self.secret_key.get_secret_value() in ("", _DEVELOPMENT_SECRET)
+            self.secret_key.get_secret_value() in ("", DEVELOPMENT_SECRET)
         ):
             raise ValueError(
                 f"RESIDENCY_SECRET_KEY must be set when RESIDENCY_ENVIRONMENT={self.environment}"

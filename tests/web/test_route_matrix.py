@@ -46,6 +46,7 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/api/v1/audit"): STAFF,
     # operations
     ("GET", "/api/v1/operations/backups"): ADMIN,
+    ("GET", "/api/v1/operations/settings"): ADMIN,
     # program data: people, rotation templates, absences, academic years, the program file
     ("GET", "/api/v1/people"): ANYONE,
     ("POST", "/api/v1/people"): COORDINATOR,

@@ -10,6 +10,8 @@ from pydantic import BaseModel
 
 from residency.auth.permissions import Permission
 from residency.auth.tokens import Principal
+from residency.config import DEVELOPMENT_SECRET, Settings
+from residency.db import redacted
 from residency.ops.backup import list_backups
 from residency.ops.doctor import readiness_checks
 from residency.web.deps import allow, engine_of
@@ -46,6 +48,25 @@ class BackupStatus(BaseModel):
     folder: str
     backups: list[BackupOut]
     problems: list[str]
+
+
+class SettingsOut(BaseModel):
+    """The service's effective settings, as RESIDENCY_* variables set them (no secret)."""
+
+    environment: str
+    database: str  # the URL with any password hidden
+    backup_dir: str
+    redis_configured: bool
+    secret_key_set: bool
+    access_token_minutes: int
+    refresh_token_days: int
+    set_password_token_hours: int
+    login_max_failures: int
+    login_window_minutes: int
+    login_lockout_minutes: int
+    cors_origins: list[str]
+    max_body_bytes: int
+    run_threads: int
 
 
 @health.get("/healthz", response_model=Liveness)
@@ -88,3 +109,22 @@ def backups_status(
         ],
         problems=listing.problems,
     )
+
+
+NOT_PLAIN = {"environment", "database", "backup_dir", "redis_configured", "secret_key_set"}
+
+
+@router.get("/settings", response_model=SettingsOut)
+def effective_settings(
+    request: Request, _: Principal = Depends(allow(Permission.READ_OPERATIONS))
+) -> SettingsOut:
+    settings: Settings = request.app.state.settings
+    return SettingsOut(
+        environment=settings.environment,
+        database=redacted(settings.database_url),
+        backup_dir=str(settings.backup_dir),
+        redis_configured=bool(settings.redis_url),
+        secret_key_set=settings.secret_key.get_secret_value() != DEVELOPMENT_SECRET,
+        **settings.model_dump(include=set(SettingsOut.model_fields) - NOT_PLAIN),
+    )
+
