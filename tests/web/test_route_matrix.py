@@ -66,7 +66,7 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     # ?run=ID, are for staff: tests/web/test_runs_api.py)
     ("GET", "/api/v1/plan/{academic_year}"): ANYONE,
     ("GET", "/api/v1/blocks/{academic_year}/{block}/schedule"): ANYONE,
-    ("GET", "/api/v1/compliance/blocks/{academic_year}/{block}"): ANYONE,
+    ("GET", "/api/v1/compliance/blocks/{academic_year}/{block}"): STAFF,
     ("POST", "/api/v1/compliance/check"): ANYONE,
     ("POST", "/api/v1/runs"): COORDINATOR,
     ("GET", "/api/v1/runs"): COORDINATOR,

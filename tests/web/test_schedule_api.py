@@ -91,9 +91,11 @@ def test_the_block_report_is_the_one_compliance_check_prints(
     printed = json.loads(capsys.readouterr().out)
     url = f"/api/v1/compliance/blocks/{YEAR}/{BLOCK}"
 
-    published = api.client.get(url, headers=api.headers(Role.RESIDENT))
+    published = api.client.get(url, headers=api.headers(Role.ADMIN))
 
     assert published.status_code == 200 and published.json() == printed
+    # Everyone's hours and findings: not a resident's to read.
+    assert api.client.get(url, headers=api.headers(Role.RESIDENT)).status_code == 403
     assert printed["summary"]["people"] == 4
     run_id = api.client.get("/api/v1/runs", headers=staff(api)).json()[0]["id"]
     assert api.client.get(f"{url}?run={run_id}", headers=staff(api)).json() == printed

@@ -71,9 +71,10 @@ def block_compliance(
     academic_year: AcademicYear,
     block: BlockNumber,
     run: DraftRun = None,
-    who: Principal = Depends(allow(Permission.READ_PUBLISHED)),
+    who: Principal = Depends(allow(Permission.READ_PROGRAM)),
 ) -> ComplianceReport:
-    """The block's ACGME report, as `compliance check --block` computes it."""
+    """The block's ACGME report, as `compliance check --block` computes it. Staff only: it
+    holds every person's hours and findings, which a resident may not read of others."""
     with transaction(request, who) as session, located(**WHERE):
         version = readable_version(session, who, run, RunKind.BLOCK_SCHEDULE, academic_year, block)
         result = check_block_version(session, academic_year, block, version)
