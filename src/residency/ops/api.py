@@ -127,4 +127,3 @@ def effective_settings(
         secret_key_set=settings.secret_key.get_secret_value() != DEVELOPMENT_SECRET,
         **settings.model_dump(include=set(SettingsOut.model_fields) - NOT_PLAIN),
     )
-
