@@ -40,7 +40,10 @@ class Settings(BaseSettings):
     password_hash_memory_kib: int = Field(65536, ge=8192)
     cors_origins: list[str] = Field(default_factory=list)  # closed unless listed
     max_body_bytes: int = Field(2_000_000, ge=1024)
-    run_threads: int = Field(1, ge=1, le=8)  # in-process executor until the worker exists
+    run_threads: int = Field(1, ge=1, le=8)  # the in-process executor, without Redis
+    # Every key the task queue writes in Redis starts with this: deployments (and test runs)
+    # can share one Redis without taking each other's tasks.
+    redis_key_prefix: str = Field("residency:", max_length=64)
 
     @model_validator(mode="after")
     def _fill_defaults_and_check_secrets(self) -> Settings:

@@ -15,7 +15,7 @@ from residency.config import Settings, get_settings
 from residency.db import check_reachable, get_engine
 from residency.ops.migrations import require_current_schema
 from residency.web import errors, routes
-from residency.web.executor import LocalExecutor, fail_orphaned_runs
+from residency.web.executor import executor_for, fail_orphaned_runs
 from residency.web.middleware import BodyLimit, SecurityHeaders, SingleQueryValues
 
 API_PREFIX = "/api/v1"
@@ -43,7 +43,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     )
     app.state.engine = bound
     app.state.settings = settings
-    app.state.executor = LocalExecutor(bound, settings.run_threads)
+    app.state.executor = executor_for(bound, settings)
     errors.install(app)
     routes.mount(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)

@@ -23,5 +23,37 @@ def serve(
     uvicorn.run(app, host=host, port=port, log_level="info", access_log=False, server_header=False)
 
 
+def worker(
+    concurrency: int = typer.Option(
+        1, min=1, max=32, help="Runs solved at once (each solve uses its own CP-SAT threads)."
+    ),
+) -> None:
+    """Execute queued runs from the task queue (RESIDENCY_REDIS_URL). Refuses a database at
+    another schema revision, naming both."""
+    from residency.db import check_reachable, get_engine
+    from residency.ops.migrations import require_current_schema
+    from residency.worker import QUEUES, celery_app
+
+    engine = get_engine()
+    check_reachable(engine)
+    require_current_schema(engine)
+    app = celery_app()
+    err_console.print(f"worker consuming {', '.join(QUEUES)}", markup=False)
+    app.worker_main(
+        [
+            "worker",
+            "--queues",
+            ",".join(QUEUES),
+            "--concurrency",
+            str(concurrency),
+            "--loglevel",
+            "INFO",
+            "--without-gossip",
+            "--without-mingle",
+        ]
+    )
+
+
 def register(app: typer.Typer) -> None:
     app.command("serve")(serve)
+    app.command("worker")(worker)

@@ -1,6 +1,8 @@
-"""Runs claimed schedule runs in the API process on a small thread pool, after the claim has
-committed, through the service layer's `execute_run(run_id)`: only the id crosses over. (The
-worker issue adds a Celery executor behind the same `submit`.)
+"""Two executors behind one `submit(run_id)`, called after the claim has committed; only the
+id crosses over. Without RESIDENCY_REDIS_URL, the API process runs `execute_run(run_id)` on a
+small thread pool (the embedded default, one process doing everything); with it, the run is a
+Celery task that a `residency worker` executes (residency/worker.py). The API does not know
+which one it has.
 
 Runs this process claims record its host and process id; a server starting on the same host
 fails the live runs of a process that no longer exists, so none is left "running" forever."""
@@ -14,11 +16,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import Engine, select
 
+from residency.config import Settings
 from residency.db import unit_of_work
-from residency.errors import ResidencyError
+from residency.errors import EnvironmentProblem, ResidencyError
 from residency.scheduling.models import LIVE_STATUSES, RunStatus, ScheduleRun
 from residency.scheduling.runs.execute import execute_run
 from residency.scheduling.runs.lifecycle import end_run
+from residency.scheduling.runs.versions import get_run
 
 log = logging.getLogger("residency.web.executor")
 
@@ -49,6 +53,41 @@ class LocalExecutor:
 
     def shutdown(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+class CeleryExecutor:
+    """Hands runs to the task queue. If Redis does not take the task, the run is failed at
+    once (never left queued for nobody) and the caller hears 503."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def label(self) -> dict[str, object]:
+        return {"executor": "celery"}  # the worker that takes it adds its host
+
+    def submit(self, run_id: int) -> None:
+        from residency.worker import EXECUTE_RUN, celery_app  # Celery only when configured
+
+        try:
+            # By name through this app: a task's own default app would pick another broker.
+            celery_app().send_task(EXECUTE_RUN, args=[run_id], retry=False)
+        except Exception as exc:  # kombu's errors for an unreachable broker vary
+            message = f"the task queue (Redis) did not take the run: {type(exc).__name__}"
+            with unit_of_work(self.engine) as session:
+                end_run(session, get_run(session, run_id), RunStatus.FAILED, message)
+            raise EnvironmentProblem(
+                f"task queue unavailable: {message}; run {run_id} was not started "
+                "(check RESIDENCY_REDIS_URL and that Redis runs)"
+            ) from None
+
+    def shutdown(self) -> None:
+        pass
+
+
+def executor_for(engine: Engine, settings: Settings) -> LocalExecutor | CeleryExecutor:
+    if settings.redis_url:
+        return CeleryExecutor(engine)
+    return LocalExecutor(engine, settings.run_threads)
 
 
 def fail_orphaned_runs(engine: Engine) -> list[int]:
