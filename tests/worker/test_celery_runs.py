@@ -142,6 +142,9 @@ def test_every_task_has_a_route_to_a_queue_the_worker_consumes(
     assert {route["queue"] for route in ROUTES.values()} <= set(QUEUES)
 
 
+# As for `residency serve` (tests/web/test_serve.py): the check is tested on both engines in
+# tests/ops; here, that the worker prints it and stops.
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_a_worker_refuses_a_database_at_another_schema(empty_db_url: str, tmp_path: Path) -> None:
     env = {**os.environ, "RESIDENCY_DATABASE_URL": empty_db_url, "RESIDENCY_REDIS_URL": REDIS_URL}
     done = subprocess.run(
