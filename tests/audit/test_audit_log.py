@@ -54,10 +54,9 @@ def test_update_and_delete_are_refused_by_the_database(db_engine: Engine) -> Non
     assert (kept.action, kept.after) == ("person.create", {"name": "R One"})
 
 
-def test_truncate_stays_possible_on_postgresql(backend: str, db_engine: Engine) -> None:
-    """The test databases are wiped with TRUNCATE (fixtures/databases.py); SQLite has none."""
-    if backend == "sqlite":
-        pytest.skip("SQLite has no TRUNCATE")
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)  # SQLite has no TRUNCATE
+def test_truncate_stays_possible_on_postgresql(db_engine: Engine) -> None:
+    """The test databases are wiped with TRUNCATE (fixtures/databases.py)."""
     _one_event(db_engine)
     with db_engine.begin() as connection:
         connection.execute(text("TRUNCATE audit_events"))

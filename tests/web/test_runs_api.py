@@ -228,8 +228,8 @@ def test_a_restarted_server_fails_the_runs_its_predecessor_left_live(api: Api) -
     with unit_of_work(api.engine) as session:
         left = claim_block(session, GenerateRequest(YEAR, BLOCK), claimed_by=predecessor)
 
-    with TestClient(create_app(api.engine)):  # its start-up looks for runs left live
-        pass
+    with TestClient(create_app(api.engine)) as restarted:  # start-up looks for runs left live
+        assert restarted.get("/healthz").status_code == 200
 
     run = api.client.get(f"/api/v1/runs/{left}", headers=staff(api)).json()
     assert run["status"] == "failed" and run["executor"] == predecessor

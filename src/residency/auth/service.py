@@ -8,7 +8,7 @@ import string
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from residency import clock
@@ -145,7 +145,7 @@ def issue_password_token(session: Session, user: User) -> str:
 
 def reset_password(session: Session, user_id: int) -> str:
     """A new one-time set-password token (the old password works until it is used)."""
-    token = issue_password_token(session, _user(session, user_id))
+    token = issue_password_token(session, user_by_id(session, user_id))
     record(session, "user.password_reset", "user", user_id)
     return token
 
@@ -167,7 +167,7 @@ def attempt_login(session: Session, email: str, password: str, client_address: s
 
 
 def change_password(session: Session, principal: tokens.Principal, current: str, new: str) -> None:
-    user = _user(session, principal.user_id)
+    user = user_by_id(session, principal.user_id)
     if not passwords.verify_password(user.password_hash, current):
         raise InputError(
             "current_password: is not the account's password", field="current_password"
@@ -189,7 +189,7 @@ def set_password_with_token(session: Session, token: str, new: str) -> User:
             "expired; ask an administrator for a new one)",
             field="token",
         )
-    user = _user(session, found.user_id)
+    user = user_by_id(session, found.user_id)
     _set_password(user, new)
     found.used_at = clock.now()
     tokens.revoke_user_sessions(session, user.id, "password set")
@@ -207,28 +207,15 @@ def _set_password(user: User, password: str) -> None:
     user.password_changed_at = clock.now()
 
 
-def _user(session: Session, user_id: int) -> User:
+def user_by_id(session: Session, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:
         raise NotFoundError(f"user: no user has the id {user_id}", field="user_id")
     return user
 
 
-def user_by_id(session: Session, user_id: int) -> User:
-    return _user(session, user_id)
-
-
 def list_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.id)))
-
-
-def count_admins(session: Session) -> int:
-    return (
-        session.scalar(
-            select(func.count()).select_from(User).where(User.role == Role.ADMIN, User.active)
-        )
-        or 0
-    )
 
 
 def update_user(
@@ -240,7 +227,7 @@ def update_user(
     name: str | None,
     acting_user_id: int,
 ) -> User:
-    user = _user(session, user_id)
+    user = user_by_id(session, user_id)
     before = account_json(user)
     if user_id == acting_user_id and (active is False or (role and role != user.role)):
         raise RefusedError(

@@ -5,10 +5,11 @@ real account, so the answers never tell which accounts exist."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from residency import clock
 from residency.auth.models import LoginAttempt, LoginLock
@@ -16,26 +17,39 @@ from residency.config import get_settings
 from residency.errors import TooManyAttempts
 
 
-def account_key(email: str) -> str:
-    return f"account:{email}"
+@dataclass(frozen=True)
+class _Counter:
+    """One thing failures are counted against: an account, or a client address."""
+
+    key: str  # its row in login_locks
+    column: InstrumentedAttribute[str]  # its column in login_attempts
+    value: str
+    what: str  # in the refusal's message
+    reset_by_success: bool  # an account's count starts again after it signs in
 
 
-def address_key(client_address: str) -> str:
-    return f"address:{client_address}"
+def _counters(email: str, client_address: str) -> tuple[_Counter, _Counter]:
+    return (
+        _Counter(f"account:{email}", LoginAttempt.email, email, "this account", True),
+        _Counter(
+            f"address:{client_address}",
+            LoginAttempt.client_address,
+            client_address,
+            "this client address",
+            False,
+        ),
+    )
 
 
 def refuse_if_locked(session: Session, email: str, client_address: str) -> None:
     now = clock.now()
-    for key, what in (
-        (account_key(email), "this account"),
-        (address_key(client_address), "this client address"),
-    ):
-        lock = session.get(LoginLock, key)
+    for counter in _counters(email, client_address):
+        lock = session.get(LoginLock, counter.key)
         if lock is not None and clock.aware(lock.locked_until) > now:
             wait = clock.aware(lock.locked_until) - now
             seconds = max(1, int(wait.total_seconds() + 0.999))
             raise TooManyAttempts(
-                f"too many failed logins: {what} refuses logins for {_minutes(seconds)}",
+                f"too many failed logins: {counter.what} refuses logins for {_minutes(seconds)}",
                 retry_after_s=seconds,
             )
 
@@ -51,36 +65,31 @@ def record_attempt(session: Session, email: str, client_address: str, succeeded:
     if succeeded:
         return
     settings = get_settings()
-    for key, column in (
-        (account_key(email), LoginAttempt.email),
-        (address_key(client_address), LoginAttempt.client_address),
-    ):
-        value = key.split(":", 1)[1]
-        since = _count_from(session, key, email if column is LoginAttempt.email else None, now)
+    for counter in _counters(email, client_address):
         failures = session.scalar(
             select(func.count())
             .select_from(LoginAttempt)
             .where(
-                column == value,
+                counter.column == counter.value,
                 LoginAttempt.succeeded.is_(False),
-                LoginAttempt.attempted_at > since,
+                LoginAttempt.attempted_at > _count_from(session, counter, now),
             )
         )
         if (failures or 0) >= settings.login_max_failures:
-            _lock(session, key, now + timedelta(minutes=settings.login_lockout_minutes))
+            _lock(session, counter.key, now + timedelta(minutes=settings.login_lockout_minutes))
 
 
-def _count_from(session: Session, key: str, email: str | None, now: datetime) -> datetime:
+def _count_from(session: Session, counter: _Counter, now: datetime) -> datetime:
     """Failures count within the window, after the last lockout ended, and, for an account,
     after its last successful login."""
     start = now - timedelta(minutes=get_settings().login_window_minutes)
-    lock = session.get(LoginLock, key)
+    lock = session.get(LoginLock, counter.key)
     if lock is not None:
         start = max(start, clock.aware(lock.locked_until))
-    if email is not None:
+    if counter.reset_by_success:
         success = session.scalar(
             select(func.max(LoginAttempt.attempted_at)).where(
-                LoginAttempt.email == email, LoginAttempt.succeeded.is_(True)
+                counter.column == counter.value, LoginAttempt.succeeded.is_(True)
             )
         )
         if success is not None:

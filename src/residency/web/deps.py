@@ -53,7 +53,6 @@ def signed_in(request: Request, credentials: HTTPAuthorizationCredentials | None
         raise Unauthenticated("not signed in: send an access token (Authorization: Bearer ...)")
     with unit_of_work(engine_of(request)) as session:
         principal = tokens.authenticate(session, token, purpose)
-    request.state.principal = principal
     return principal
 
 
@@ -70,7 +69,6 @@ def allow(permission: Permission) -> Callable[..., Principal]:
             raise Forbidden(f"forbidden: a {principal.role.value} may not {_words(permission)}")
         return principal
 
-    dependency.permission = permission  # type: ignore[attr-defined]  # read by the route table
     return dependency
 
 

@@ -81,7 +81,7 @@ class CeleryExecutor:
             ) from None
 
     def shutdown(self) -> None:
-        pass
+        """Nothing to stop here: the queued tasks live in Redis, the work in the workers."""
 
 
 def executor_for(engine: Engine, settings: Settings) -> LocalExecutor | CeleryExecutor:

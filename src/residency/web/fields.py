@@ -3,7 +3,6 @@ their fields plainly ("run"); the route knows what its request calls each one ("
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -29,20 +28,4 @@ def naming(field: str) -> Iterator[None]:
         yield
     except ResidencyError as exc:
         exc.field = field
-        raise
-
-
-_LEADING_FIELD = re.compile(r"^([a-z_][a-z0-9_]*): ")
-
-
-@contextmanager
-def named_by_message() -> Iterator[None]:
-    """For services whose every input error starts with the field it is about ("day: ...
-    is outside block 10"): an error that names no field names that one."""
-    try:
-        yield
-    except ResidencyError as exc:
-        found = _LEADING_FIELD.match(str(exc))
-        if exc.field is None and found:
-            exc.field = found.group(1)
         raise

@@ -134,4 +134,4 @@ async def _send_json(send: Send, status: int, payload: dict[str, Any]) -> None:
 
 
 class _TooLarge(Exception):
-    pass
+    """The body grew past the limit while it was read."""

@@ -17,7 +17,12 @@ from residency.scheduling.annual.service import (
     optimality,
 )
 from residency.scheduling.engine.results import SolveParams
-from residency.scheduling.runs.cli import publish_hint, publish_run
+from residency.scheduling.runs.cli import (
+    first_feasible_option,
+    publish_hint,
+    publish_option,
+    publish_run,
+)
 from residency.scheduling.runs.execute import execute_run
 from residency.scheduling.runs.modes import solve_mode
 
@@ -36,15 +41,8 @@ def plan_year(
         help="Repair the saved plan after a change (a new absence, a lock), moving as few "
         "half-blocks as possible, and list every move.",
     ),
-    first_feasible: bool = typer.Option(
-        False,
-        "--first-feasible",
-        help="Stop at the first plan that keeps every hard rule (a quick draft; the soft rules "
-        "are not optimised).",
-    ),
-    publish: bool = typer.Option(
-        False, "--publish", help="Publish the new plan at once (else it stays a draft)."
-    ),
+    first_feasible: bool = first_feasible_option("plan"),
+    publish: bool = publish_option("plan"),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Solve the year's rotation plan as a draft (people-made entries are kept)."""

@@ -18,7 +18,12 @@ from residency.db import unit_of_work
 from residency.scheduling.block.grid import FACULTY_GROUP, Grid, GridRow, block_grid
 from residency.scheduling.block.service import GenerateRequest, GenerateResult, claim_block
 from residency.scheduling.models import RunKind, RunStatus
-from residency.scheduling.runs.cli import publish_hint, publish_run
+from residency.scheduling.runs.cli import (
+    first_feasible_option,
+    publish_hint,
+    publish_option,
+    publish_run,
+)
 from residency.scheduling.runs.execute import execute_run
 from residency.scheduling.runs.versions import version_of
 
@@ -45,15 +50,8 @@ def generate(
         "--minimal-change",
         help="Repair the stored schedule with as few changes as possible.",
     ),
-    first_feasible: bool = typer.Option(
-        False,
-        "--first-feasible",
-        help="Stop at the first schedule that keeps every hard rule (a quick draft; the soft "
-        "rules are not optimised).",
-    ),
-    publish: bool = typer.Option(
-        False, "--publish", help="Publish the new schedule at once (else it stays a draft)."
-    ),
+    first_feasible: bool = first_feasible_option("schedule"),
+    publish: bool = publish_option("schedule"),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Generate a block's schedule as a draft, re-checked (ACGME); publish it to show it."""

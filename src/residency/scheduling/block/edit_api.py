@@ -13,7 +13,7 @@ from residency.auth.permissions import Permission
 from residency.auth.tokens import Principal
 from residency.scheduling.block.edits import CallEdit, EditResult, SlotEdit, edit_call, edit_slot
 from residency.web.deps import allow, transaction
-from residency.web.fields import located, named_by_message
+from residency.web.fields import located
 from residency.web.schemas import Body, IsoDate, RowId
 
 router = APIRouter(prefix="/api/v1/blocks/{academic_year}/{block}/edits", tags=["schedules"])
@@ -80,7 +80,7 @@ def edit_one_cell(
         body.run_id,
         body.override_reason,
     )
-    with transaction(request, who) as session, located(**REQUEST_FIELDS), named_by_message():
+    with transaction(request, who) as session, located(**REQUEST_FIELDS):
         return _out(edit_slot(session, edit))
 
 
@@ -102,7 +102,7 @@ def edit_one_call_night(
         body.override_reason,
         body.replacing,
     )
-    with transaction(request, who) as session, located(**REQUEST_FIELDS), named_by_message():
+    with transaction(request, who) as session, located(**REQUEST_FIELDS):
         return _out(edit_call(session, edit))
 
 

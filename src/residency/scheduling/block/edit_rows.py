@@ -129,7 +129,8 @@ def plan_slot(
         if row is None:
             raise InputError(
                 f"rotation: nothing to clear, {person_key} has nothing on {day} {half.session} "
-                "in this version"
+                "in this version",
+                field="rotation",
             )
         return SlotPlan(person, half, None, row.activity, row.role, row)
     template = _template(session, rotation)
@@ -144,24 +145,27 @@ def _person(session: Session, data: BlockData, key: str) -> Person:
         year = data.academic_year
         raise InputError(
             f"person: {key!r} is not an active resident or faculty member of {year}-{year + 1} "
-            "(`residency program export` lists them)"
+            "(`residency program export` lists them)",
+            field="person",
         )
     return session.get_one(Person, found.id)
 
 
 def within_block(data: BlockData, day: date) -> None:
     if not data.start <= day <= data.end:
-        raise InputError(f"day: {day} is outside block {data.number} ({data.start} to {data.end})")
+        raise InputError(
+            f"day: {day} is outside block {data.number} ({data.start} to {data.end})", field="day"
+        )
 
 
 def _half_day(session: Session, data: BlockData, day: date, name: str) -> HalfDay:
     within_block(data, day)
     if name not in tuple(HalfDaySession):
-        raise InputError(f"session: {name!r} is not AM or PM")
+        raise InputError(f"session: {name!r} is not AM or PM", field="session")
     wanted = HalfDaySession(name)
     half = session.scalar(select(HalfDay).where(HalfDay.date == day, HalfDay.session == wanted))
     if half is None:
-        raise NotFoundError(f"day: the calendar has no {name} half-day on {day}")
+        raise NotFoundError(f"day: the calendar has no {name} half-day on {day}", field="day")
     return half
 
 
@@ -172,13 +176,15 @@ def _template(session: Session, abbreviation: str) -> RotationTemplate:
     if template is None:
         raise InputError(
             f"rotation: {abbreviation!r} is not a rotation's abbreviation "
-            "(`residency program export` lists them)"
+            "(`residency program export` lists them)",
+            field="rotation",
         )
     if not schedulable(template):
         raise InputError(
             f"rotation: {abbreviation} ({template.activity_type.value}) is no half-day's work: "
             "call nights are edited as calls, leave is an absence, and a cell with nothing in "
-            "it is cleared"
+            "it is cleared",
+            field="rotation",
         )
     return template
 
@@ -187,7 +193,8 @@ def _check_duty(template: RotationTemplate, half: HalfDay) -> None:
     if shift_for(template.duty_pattern(), half.date, half.session) is None:
         raise InputError(
             f"rotation: {template.abbreviation} has no {half.session} duty on "
-            f"{half.date:%A} {half.date} (its duty pattern)"
+            f"{half.date:%A} {half.date} (its duty pattern)",
+            field="rotation",
         )
 
 
@@ -204,14 +211,15 @@ def _label(data: BlockData, key: str, template: RotationTemplate) -> tuple[str, 
         return FMIT_ROW, AssignmentRole.SUPERVISING
     raise InputError(
         f"rotation: faculty work half-days only in a clinic (precepting) or on the FMIT "
-        f"service, not on {template.abbreviation}"
+        f"service, not on {template.abbreviation}",
+        field="rotation",
     )
 
 
 def _check_pgy(what: str, eligible: list[int] | frozenset[int], key: str, pgy: int) -> None:
     if eligible and pgy not in eligible:
         levels = ", ".join(f"PGY-{p}" for p in sorted(eligible))
-        raise InputError(f"rotation: {what} is for {levels}; {key} is PGY-{pgy}")
+        raise InputError(f"rotation: {what} is for {levels}; {key} is PGY-{pgy}", field="rotation")
 
 
 def plan_call(
@@ -230,7 +238,8 @@ def plan_call(
     item = call_item(data.problem, CallKey(person_key or "", day, service_id or ""))
     if service is None or item is None:
         raise InputError(
-            f"day: no {call_type} call rotation of the program has a call shift on {day:%A} {day}"
+            f"day: no {call_type} call rotation of the program has a call shift on {day:%A} {day}",
+            field="day",
         )
     person = None if person_key is None else _person(session, data, person_key)
     if person_key is not None:
@@ -253,7 +262,7 @@ def plan_call(
 def _call_type(name: str) -> CallType:
     if name not in tuple(CallType):
         names = ", ".join(CallType)
-        raise InputError(f"call_type: {name!r} is not one of {names}")
+        raise InputError(f"call_type: {name!r} is not one of {names}", field="call_type")
     return CallType(name)
 
 
@@ -263,7 +272,9 @@ def _check_caller(
     pgy = data.levels.get(key)
     if (pgy is None) != (staff == CallStaff.FACULTY):
         who = "faculty" if staff == CallStaff.FACULTY else "residents"
-        raise InputError(f"person: {service} call is taken by {who}; {key} is not one")
+        raise InputError(
+            f"person: {service} call is taken by {who}; {key} is not one", field="person"
+        )
     if pgy is not None:
         _check_pgy(f"{service} call", eligible, key, pgy)
 
@@ -282,9 +293,12 @@ def _changed_call(
     where = f"{night[1]} call on {night[0]}"
     if replacing is not None:
         if replacing not in by_key:
-            raise InputError(f"replacing: {replacing!r} is not on {where} (on call: {on_call})")
+            raise InputError(
+                f"replacing: {replacing!r} is not on {where} (on call: {on_call})",
+                field="replacing",
+            )
         if person_key is not None and person_key != replacing and person_key in by_key:
-            raise InputError(f"person: {person_key} is already on {where}")
+            raise InputError(f"person: {person_key} is already on {where}", field="person")
         return by_key[replacing]
     if person_key is not None and person_key in by_key:
         return by_key[person_key]
@@ -293,10 +307,13 @@ def _changed_call(
     if len(holders) == 1:
         return holders[0]
     if not holders:
-        raise InputError(f"person: nobody is on {where}; there is no call to remove")
+        raise InputError(
+            f"person: nobody is on {where}; there is no call to remove", field="person"
+        )
     raise InputError(
         f"replacing: {len(holders)} people are on {where} ({on_call}); name whose call "
-        "this edit changes"
+        "this edit changes",
+        field="replacing",
     )
 
 

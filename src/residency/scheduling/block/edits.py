@@ -163,9 +163,15 @@ def _reason(given: str | None) -> str | None:
         return None
     reason = " ".join(given.split())
     if not reason:
-        raise InputError("override_reason: empty; say why the rule may be broken, or give none")
+        raise InputError(
+            "override_reason: empty; say why the rule may be broken, or give none",
+            field="override_reason",
+        )
     if len(reason) > MAX_REASON:
-        raise InputError(f"override_reason: {len(reason)} characters; at most {MAX_REASON}")
+        raise InputError(
+            f"override_reason: {len(reason)} characters; at most {MAX_REASON}",
+            field="override_reason",
+        )
     return reason
 
 
@@ -184,15 +190,19 @@ def _target(session: Session, year: int, block: int, run_id: int | None) -> _Tar
     if run_scope(run) != scope:
         raise InputError(
             f"run: run {run_id} is for {describe_run(run)}, not "
-            f"{describe_scope(RunKind.BLOCK_SCHEDULE, year, block)}"
+            f"{describe_scope(RunKind.BLOCK_SCHEDULE, year, block)}",
+            field="run",
         )
     if run.status in LIVE_STATUSES:
         raise RefusedError(
             f"run {run_id} is still {run.status.value}; wait for it to finish before editing "
-            "its draft"
+            "its draft",
+            field="run",
         )
     if run.status not in PUBLISHABLE or not run.metrics.get("has_schedule", False):
-        raise InputError(f"run: run {run_id} is {run.status.value} and holds no draft to edit")
+        raise InputError(
+            f"run: run {run_id} is {run.status.value} and holds no draft to edit", field="run"
+        )
     return _Target(scope, run.id, Version(run.id), None)
 
 

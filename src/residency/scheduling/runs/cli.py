@@ -29,6 +29,22 @@ class KindChoice(StrEnum):
 KINDS = {KindChoice.block: RunKind.BLOCK_SCHEDULE, KindChoice.annual: RunKind.ANNUAL_PLAN}
 
 
+def first_feasible_option(what: str) -> Any:
+    """`--first-feasible` of `generate` and `plan year`: `what` is the plan or the schedule."""
+    return typer.Option(
+        False,
+        "--first-feasible",
+        help=f"Stop at the first {what} that keeps every hard rule (a quick draft; the soft "
+        "rules are not optimised).",
+    )
+
+
+def publish_option(what: str) -> Any:
+    return typer.Option(
+        False, "--publish", help=f"Publish the new {what} at once (else it stays a draft)."
+    )
+
+
 def publish_run(run_id: int) -> None:
     with unit_of_work() as session:
         publish(session, run_id)
