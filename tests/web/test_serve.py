@@ -27,12 +27,11 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def residency(*args: str, url: str, cwd: Path) -> subprocess.Popen[str]:
-    env = {**os.environ, "RESIDENCY_DATABASE_URL": url}
-    command = [str(Path(sys.executable).parent / "residency"), *args]
-    return subprocess.Popen(
-        command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
+RESIDENCY = str(Path(sys.executable).parent / "residency")
+
+
+def _env(url: str) -> dict[str, str]:
+    return {**os.environ, "RESIDENCY_DATABASE_URL": url}
 
 
 def get(url: str, token: str | None = None) -> int:
@@ -49,17 +48,29 @@ def get(url: str, token: str | None = None) -> int:
 @pytest.fixture
 def served(api: Api, db_url: str, tmp_path: Path) -> Iterator[str]:
     port = free_port()
-    server = residency("serve", "--port", str(port), url=db_url, cwd=tmp_path)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + SERVE_STARTUP_S
-    while get(f"{base}/healthz") != 200:
-        if server.poll() is not None or time.monotonic() > deadline:
+    log = tmp_path / "serve.log"
+    with log.open("w") as output:  # a file, not a pipe nobody reads (a full pipe blocks it)
+        server = subprocess.Popen(
+            [RESIDENCY, "serve", "--port", str(port)],
+            env=_env(db_url),
+            cwd=tmp_path,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:  # whatever fails from here on, the server is stopped
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + SERVE_STARTUP_S
+        while get(f"{base}/healthz") != 200:
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"residency serve did not start: {log.read_text()[-2000:]}")
+            time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
             server.kill()
-            pytest.fail(f"residency serve did not start: {server.communicate()[1][-2000:]}")
-        time.sleep(0.2)
-    yield base
-    server.terminate()
-    server.wait(timeout=30)
 
 
 def test_a_logout_in_one_process_ends_the_session_in_another(api: Api, served: str) -> None:
@@ -75,9 +86,16 @@ def test_a_logout_in_one_process_ends_the_session_in_another(api: Api, served: s
 # server prints it and stops (a process start costs seconds: once is enough).
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_serve_refuses_a_database_at_another_schema(empty_db_url: str, tmp_path: Path) -> None:
-    server = residency("serve", "--port", str(free_port()), url=empty_db_url, cwd=tmp_path)
-    _, stderr = server.communicate(timeout=SERVE_STARTUP_S)
-    assert server.returncode == 3
+    done = subprocess.run(
+        [RESIDENCY, "serve", "--port", str(free_port())],
+        env=_env(empty_db_url),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=SERVE_STARTUP_S,
+    )
+    stderr = done.stderr
+    assert done.returncode == 3
     assert stderr.count("\n") == 1 and stderr.startswith("error: ")
     assert "residency db upgrade" in stderr
 

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import redis
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
@@ -31,31 +32,38 @@ RESIDENCY = str(Path(sys.executable).parent / "residency")
 
 
 @pytest.fixture
-def queue_env(db_url: str) -> dict[str, str]:
-    return {
+def queue_env(db_url: str) -> Iterator[dict[str, str]]:
+    prefix = f"test-{uuid.uuid4().hex[:12]}:"
+    yield {
         **os.environ,
         "RESIDENCY_DATABASE_URL": db_url,
         "RESIDENCY_REDIS_URL": REDIS_URL,
-        "RESIDENCY_REDIS_KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}:",
+        "RESIDENCY_REDIS_KEY_PREFIX": prefix,
     }
+    client = redis.Redis.from_url(REDIS_URL)  # leave the shared Redis as it was
+    for key in client.scan_iter(f"{prefix}*"):
+        client.delete(key)
 
 
 @pytest.fixture
 def worker(queue_env: dict[str, str], tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
-    process = subprocess.Popen(
-        [RESIDENCY, "worker"],
-        env=queue_env,
-        cwd=tmp_path,
-        text=True,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    yield process
-    process.terminate()
+    with (tmp_path / "worker.log").open("w") as output:  # a file: a full pipe would block it
+        process = subprocess.Popen(
+            [RESIDENCY, "worker"],
+            env=queue_env,
+            cwd=tmp_path,
+            text=True,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 def _queued_app(api: Api, queue_env: dict[str, str]) -> TestClient:
