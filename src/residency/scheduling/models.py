@@ -93,6 +93,28 @@ class ScheduleRun(Base):
     base_run_id: Mapped[int | None]
     base_revision: Mapped[int] = mapped_column(default=0)
     message: Mapped[str] = mapped_column(String(1000), default="")
+    # The latest improving solution while it solves (runs/progress.py); the curve is in
+    # run_progress_points. A cancel sets cancel_requested_at; the solving process reads it.
+    progress: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    cancel_requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class RunProgressPoint(Base):
+    """One written progress report of a run: the curve of objective and bound over time."""
+
+    __tablename__ = "run_progress_points"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(
+        ForeignKey("schedule_runs.id", ondelete="CASCADE"), index=True
+    )
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    elapsed_s: Mapped[float]
+    stage: Mapped[str] = mapped_column(String(200))
+    objective: Mapped[float | None]
+    bound: Mapped[float | None]
+    gap: Mapped[float | None]
+    solutions: Mapped[int]
 
 
 class PublishedVersion(Base):
