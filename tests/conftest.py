@@ -77,12 +77,21 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 
 def _solve_once(solve: Callable[..., Any]) -> Callable[..., Any]:
+    """A recalled answer is reported to the run's control as its one improving solution, so
+    the doors see progress on both engines; a solve asked to stop before it began is not
+    shared (it searches nothing)."""
     answers: dict[tuple[str, Any], Any] = {}
 
     def solve_or_recall(problem: Any, params: Any) -> Any:
+        control = params.control
+        if control is not None and control.stop_requested:
+            return solve(problem, params)
         key = (repr(problem), params)  # problems hold dicts, so their repr is the key
         if key not in answers:
             answers[key] = solve(problem, params)
+        elif control is not None and answers[key].objective is not None:
+            answer = answers[key]
+            control.report("recalled", answer.objective, answer.best_bound, solution=True)
         return answers[key]
 
     return solve_or_recall

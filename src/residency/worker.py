@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from celery import Celery
+from celery.signals import worker_process_init
 
 from residency.config import get_settings
 from residency.errors import InputError
@@ -18,6 +19,8 @@ from residency.errors import InputError
 EXECUTE_RUN = "residency.runs.execute"
 ROUTES: dict[str, dict[str, str]] = {
     EXECUTE_RUN: {"queue": "runs"},
+    # Chores go to their own queue: a long solve on "runs" must not hold them up.
+    "residency.runs.fail_abandoned": {"queue": "maintenance"},
 }
 QUEUES = tuple(sorted({route["queue"] for route in ROUTES.values()}))
 TASK_MODULES = ("residency.scheduling.runs.tasks",)
@@ -50,3 +53,13 @@ def celery_app() -> Celery:
         worker_hijack_root_logger=False,
     )
     return app
+
+
+@worker_process_init.connect  # type: ignore[misc]  # celery is untyped
+def _own_connections(**_: object) -> None:
+    """A pool process is forked from the worker, which opened database connections to check
+    the schema: two processes on one connection corrupt it (psycopg's prepared statements
+    collide). Each pool process forgets the inherited ones, unclosed, and opens its own."""
+    from residency.db import get_engine
+
+    get_engine().dispose(close=False)

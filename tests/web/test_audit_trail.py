@@ -23,6 +23,7 @@ from residency.cli import main
 from residency.db import unit_of_work
 from residency.people.models import Person
 from residency.rotations.models import RotationTemplate
+from residency.scheduling.block.service import GenerateRequest, claim_block
 from residency.scheduling.models import Assignment, CallAssignment
 
 # A write that succeeds, per write route: (role, url, body). Ids refer to the api fixture's
@@ -85,6 +86,11 @@ EXAMPLES |= {
         Role.COORDINATOR,
         "/api/v1/program/import?dry_run=false",
         _renamed_program(),
+    ),
+    ("POST", "/api/v1/runs/{run_id}/cancel"): lambda api: (
+        Role.COORDINATOR,
+        f"/api/v1/runs/{_queued_run(api)}/cancel",
+        None,
     ),
 }
 # Schedule writes need a block that has a schedule: published, and a draft beside it.
@@ -193,6 +199,11 @@ def _absence(api: Api) -> int:
         session.add(absence)
         session.flush()
         return absence.id
+
+
+def _queued_run(api: Api) -> int:
+    with unit_of_work(api.engine) as session:
+        return claim_block(session, GenerateRequest(YEAR, BLOCK, time_limit_s=5))
 
 
 def _renamed_program() -> dict[str, Any]:

@@ -3,7 +3,9 @@ answer is a 5xx and every answer matches the schema the document declares.
 
 The app under test queues the runs it is asked for without solving them (a solver per
 generated request would take the suite's whole budget); what the runs do is tested in
-tests/web/test_runs_api.py. Sign-out is left out: the fuzzer would end its own session. A
+tests/web/test_runs_api.py. Sign-out is left out: the fuzzer would end its own session; so is
+a run's event stream: it lasts until the run ends, and these runs never do
+(tests/web/test_run_watch_api.py tests it). A
 schema-valid request may still be refused by a business rule (a wrong current password), so
 "schema-valid means accepted" is not checked; everything else schemathesis checks is."""
 
@@ -27,7 +29,7 @@ EXAMPLES_PER_OPERATION = 6
 # This module fuzzes SQLite; test_openapi_fuzz_postgresql.py runs the same test on PostgreSQL
 # from a module of its own, so the suite's two processes fuzz the two engines side by side.
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
-LEFT_OUT = ("/api/v1/auth/logout",)
+LEFT_OUT = ("/api/v1/auth/logout", "/api/v1/runs/{run_id}/events")
 PHASES: dict[str, dict[str, Any]] = {
     "sqlite": {"generation": {"max-examples": EXAMPLES_PER_OPERATION}},
     "postgresql": {

@@ -73,6 +73,8 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/api/v1/runs/{run_id}"): COORDINATOR,
     ("GET", "/api/v1/runs/{run_id}/diff"): COORDINATOR,
     ("POST", "/api/v1/runs/{run_id}/publish"): COORDINATOR,
+    ("POST", "/api/v1/runs/{run_id}/cancel"): COORDINATOR,
+    ("GET", "/api/v1/runs/{run_id}/events"): COORDINATOR,
 }
 
 # Path parameters that are not ids get a value of their own kind.

@@ -1,11 +1,12 @@
-"""Runs through the task queue on the real Redis: the API claims, a `residency worker` process
-executes, and the run says where it ran. Each test has Redis keys of its own (a key prefix),
-so the suite's two processes never take each other's tasks."""
+"""The task queue's edges on the real Redis: Redis down, a task for a run that is gone or has
+ended, a run whose worker was lost, the routing table, a worker at the wrong schema. A run
+executed by a real worker process, which says where it ran, is in tests/system/test_stack.py.
+Each test has Redis keys of its own (a key prefix), so the suite's two processes never take
+each other's tasks."""
 
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import uuid
@@ -18,7 +19,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from fixtures.api import Api
-from fixtures.runs_api import QUICK_BLOCK, staff, wait_for_end
+from fixtures.runs_api import QUICK_BLOCK, staff
 from residency.config import Settings, get_settings
 from residency.db import unit_of_work
 from residency.scheduling.block.service import GenerateRequest, claim_block
@@ -72,30 +73,6 @@ def _queued_app(api: Api, queue_env: dict[str, str]) -> TestClient:
         redis_key_prefix=queue_env["RESIDENCY_REDIS_KEY_PREFIX"],
     )
     return TestClient(create_app(api.engine, settings))
-
-
-def test_a_run_is_executed_by_a_worker_and_says_where(
-    api: Api,
-    queue_env: dict[str, str],
-    worker: subprocess.Popen[str],
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setenv("RESIDENCY_REDIS_URL", queue_env["RESIDENCY_REDIS_URL"])
-    monkeypatch.setenv("RESIDENCY_REDIS_KEY_PREFIX", queue_env["RESIDENCY_REDIS_KEY_PREFIX"])
-    get_settings.cache_clear()
-    celery_app.cache_clear()
-    with _queued_app(api, queue_env) as client:
-        api.client = client
-        started = client.post("/api/v1/runs", json=QUICK_BLOCK, headers=staff(api))
-        assert started.status_code == 202, started.text
-        run = wait_for_end(api, started.json()["id"], staff(api))
-    celery_app.cache_clear()
-    get_settings.cache_clear()
-    assert run["status"] == "succeeded", run
-    assert run["executor"]["executor"] == "celery"
-    # A process of the worker (its pool's child), not this one.
-    assert run["executor"]["host"] == socket.gethostname()
-    assert run["executor"]["pid"] not in (None, os.getpid())
 
 
 def test_without_redis_a_run_is_refused_with_503_and_left_failed(

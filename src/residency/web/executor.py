@@ -21,7 +21,7 @@ from residency.db import unit_of_work
 from residency.errors import EnvironmentProblem, ResidencyError
 from residency.scheduling.models import LIVE_STATUSES, RunStatus, ScheduleRun
 from residency.scheduling.runs.execute import execute_run
-from residency.scheduling.runs.lifecycle import end_run
+from residency.scheduling.runs.lifecycle import end_run, process_alive
 from residency.scheduling.runs.versions import get_run
 
 log = logging.getLogger("residency.web.executor")
@@ -113,10 +113,4 @@ def fail_orphaned_runs(engine: Engine) -> list[int]:
 def _alive(pid: object) -> bool:
     if not isinstance(pid, int):
         return True  # not ours to judge: the heartbeat and queue timeouts catch it
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # it exists, under another user
-        return True
-    return True
+    return process_alive(pid)

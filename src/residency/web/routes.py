@@ -39,6 +39,7 @@ def mount(app: FastAPI) -> None:
     from residency.scheduling.block import api as block_api
     from residency.scheduling.block import edit_api
     from residency.scheduling.runs import api as runs_api
+    from residency.scheduling.runs import watch_api
 
     app.include_router(ops_api.health)
     for router in (
@@ -56,6 +57,7 @@ def mount(app: FastAPI) -> None:
         block_api.router,
         edit_api.router,
         runs_api.router,
+        watch_api.router,
         compliance_api.router,
     ):
         app.include_router(router, responses=ERROR_RESPONSES, dependencies=STRICT)

@@ -17,6 +17,7 @@ from residency.scheduling.annual.service import (
     optimality,
 )
 from residency.scheduling.engine.results import SolveParams
+from residency.scheduling.runs.bar import solve_bar
 from residency.scheduling.runs.cli import (
     first_feasible_option,
     publish_hint,
@@ -68,7 +69,8 @@ def plan_year_run(academic_year: int, params: SolveParams) -> AnnualPlanResult:
     """Claim (committed), then execute the run: what every door does to plan a year."""
     with unit_of_work() as session:
         run_id = claim_annual(session, academic_year, params)
-    result: AnnualPlanResult = execute_run(run_id).result
+    with solve_bar(params.time_limit_s) as moved:
+        result: AnnualPlanResult = execute_run(run_id, listener=moved).result
     return result
 
 

@@ -25,6 +25,7 @@ from residency.scheduling.engine.annual import (
     solve_annual,
 )
 from residency.scheduling.engine.annual.plan import rotation_by_half
+from residency.scheduling.engine.progress import SolveControl
 from residency.scheduling.engine.results import SolveMode, SolveParams
 from residency.scheduling.models import (
     AssignmentSource,
@@ -119,8 +120,8 @@ def build(session: Session, run: ScheduleRun) -> AnnualProblem:
     return problem
 
 
-def solve_plan(problem: AnnualProblem, run: ScheduleRun) -> AnnualSolution:
-    return solve_annual(problem, params_of(run))
+def solve_plan(problem: AnnualProblem, run: ScheduleRun, control: SolveControl) -> AnnualSolution:
+    return solve_annual(problem, replace(params_of(run), control=control))
 
 
 def save_plan(

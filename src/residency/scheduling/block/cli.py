@@ -18,6 +18,7 @@ from residency.db import unit_of_work
 from residency.scheduling.block.grid import FACULTY_GROUP, Grid, GridRow, block_grid
 from residency.scheduling.block.service import GenerateRequest, GenerateResult, claim_block
 from residency.scheduling.models import RunKind, RunStatus
+from residency.scheduling.runs.bar import solve_bar
 from residency.scheduling.runs.cli import (
     first_feasible_option,
     publish_hint,
@@ -66,7 +67,8 @@ def generate(
     )
     with unit_of_work() as session:
         run_id = claim_block(session, request)
-    result: GenerateResult = execute_run(run_id).result
+    with solve_bar(time_limit) as moved:
+        result: GenerateResult = execute_run(run_id, listener=moved).result
     succeeded = result.run_status == RunStatus.SUCCEEDED
     published = succeeded and publish
     if published:

@@ -12,7 +12,7 @@ does not change until someone publishes the run (`runs.versions.publish`)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -26,6 +26,7 @@ from residency.scheduling.block.rows import write_draft
 from residency.scheduling.block.verdict import SavedReport, check_saved
 from residency.scheduling.engine import Solution, SolveMode, SolveParams, solve
 from residency.scheduling.engine.problem import PreviousSchedule
+from residency.scheduling.engine.progress import SolveControl
 from residency.scheduling.models import RunKind, RunStatus, ScheduleRun
 from residency.scheduling.preflight import fingerprint, preflight
 from residency.scheduling.repository import Version
@@ -138,8 +139,8 @@ def build(session: Session, run: ScheduleRun) -> BlockData:
     return data
 
 
-def solve_block(data: BlockData, run: ScheduleRun) -> Solution:
-    return solve(data.problem, GenerateRequest.of_run(run).params())
+def solve_block(data: BlockData, run: ScheduleRun, control: SolveControl) -> Solution:
+    return solve(data.problem, replace(GenerateRequest.of_run(run).params(), control=control))
 
 
 def save_block(session: Session, run: ScheduleRun, data: BlockData, solution: Solution) -> Outcome:

@@ -8,6 +8,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from residency.scheduling.engine.progress import Reporter
 from residency.scheduling.engine.results import SolveMode, SolveParams
 
 
@@ -21,9 +22,20 @@ def make_solver(params: SolveParams) -> cp_model.CpSolver:
 
 
 def run(cp: cp_model.CpModel, params: SolveParams) -> tuple[cp_model.CpSolver, str]:
-    """Solve once; the solver (for values and bounds) and the status name."""
+    """Solve once; the solver (for values and bounds) and the status name. Under a control,
+    the search reports its progress and stops when asked; once a stop was asked, no search
+    starts (UNKNOWN)."""
     solver = make_solver(params)
-    return solver, solver.status_name(solver.solve(cp))
+    control = params.control
+    if control is None:
+        return solver, solver.status_name(solver.solve(cp))
+    if control.stop_requested:
+        return solver, "UNKNOWN"
+    reporter = Reporter(control, params.stage or "solve", cp.has_objective())
+    solver.best_bound_callback = reporter.on_bound
+    with control.searching(solver):
+        status = solver.solve(cp, reporter)
+    return solver, solver.status_name(status)
 
 
 def infeasible_core(
@@ -59,7 +71,7 @@ def conflicting_parts(
         found = infeasible_core(cp, [enable[label] for label in labels], limit)
         return None if found is None else [by_index[i] for i in found]
 
-    single = SolveParams(params.time_limit_s, workers=1, seed=params.seed)
+    single = replace(params, workers=1, mode=SolveMode.OPTIMIZE, stage="explaining the conflict")
     core = core_of(list(enable), single)
     if core is None:
         return ()

@@ -24,6 +24,7 @@ from residency.scheduling.engine.problem import (
     PreviousSchedule,
     Problem,
 )
+from residency.scheduling.engine.progress import SolveControl
 
 FOUND = ("OPTIMAL", "FEASIBLE")  # CP-SAT statuses that come with an answer
 
@@ -40,6 +41,10 @@ class SolveParams:
     workers: int = 8  # CP-SAT's portfolio needs several workers even on two cores
     seed: int = 0
     mode: SolveMode = SolveMode.OPTIMIZE
+    # Watching and stopping (engine/progress.py): not part of what is solved, so two params
+    # that differ only here are equal.
+    control: SolveControl | None = field(default=None, compare=False, repr=False)
+    stage: str = field(default="", compare=False)  # what progress reports call this search
 
 
 @dataclass(frozen=True)

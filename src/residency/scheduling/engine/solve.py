@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -81,7 +81,7 @@ def solve(
         raise ProblemError("mode repair needs the previous schedule (problem.previous)")
     started = time.monotonic()
     built = build_model(problem, rules)
-    solver, status = run(built.cp, params)
+    solver, status = run(built.cp, replace(params, stage=params.stage or "block schedule"))
     if status in FOUND:
         return _solution(problem, built, solver, status, time.monotonic() - started)
     conflicting: tuple[str, ...] = ()

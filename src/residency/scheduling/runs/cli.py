@@ -1,9 +1,11 @@
-"""`residency runs list|show|diff|publish`: the runs, their draft versions, and publishing."""
+"""`residency runs list|show|diff|publish|cancel`: the runs, their draft versions, publishing,
+and stopping a run."""
 
 from __future__ import annotations
 
 import json
 import sys
+import time
 from enum import StrEnum
 from typing import Any
 
@@ -13,8 +15,11 @@ from rich.table import Table
 from residency.console import console
 from residency.db import unit_of_work
 from residency.errors import InputError
-from residency.scheduling.models import RunKind
+from residency.scheduling.engine.progress import Progress as SolveProgress
+from residency.scheduling.models import LIVE_STATUSES, RunKind, RunStatus
+from residency.scheduling.runs.bar import describe
 from residency.scheduling.runs.diff import diff_run
+from residency.scheduling.runs.lifecycle import cancel_run
 from residency.scheduling.runs.report import run_detail, runs_listing
 from residency.scheduling.runs.versions import describe_run, describe_scope, get_run, publish
 
@@ -106,6 +111,10 @@ def show_run(
     for key in ("solver_status", "objective", "best_bound", "gap", "wall_s", "penalties"):
         if key in metrics:
             console.print(f"  {key}: {metrics[key]}", markup=False)
+    if found["solver"]:
+        console.print(f"  progress: {describe(SolveProgress(**found['solver']))}", markup=False)
+    if found["cancel_requested_at"]:
+        console.print(f"  cancel requested at: {found['cancel_requested_at']}", markup=False)
     if found["message"]:
         console.print(f"  message: {found['message']}", markup=False)
 
@@ -136,6 +145,34 @@ def diff(
         console.print(f"  {c.person} {c.when}: {c.old} -> {c.new}", markup=False)
     for person, count in found.per_person().items():
         console.print(f"  {person}: {count} change{'s' if count != 1 else ''}", markup=False)
+
+
+@app.command("cancel")
+def cancel_command(
+    run_id: int = typer.Argument(..., metavar="RUN", help="Run id."),
+    wait: bool = typer.Option(False, "--wait", help="Wait until the run has stopped."),
+) -> None:
+    """Stop a queued or running run, wherever it is solved. A schedule found by then is kept
+    as a draft; a run that has ended is refused."""
+    with unit_of_work() as session:
+        status = cancel_run(session, run_id).status
+    if status == RunStatus.RUNNING:
+        console.print(f"Run {run_id}: cancel requested; its solver stops within a second.")
+    if wait:
+        status = _wait_for_end(run_id)
+    if status != RunStatus.RUNNING:
+        with unit_of_work() as session:
+            run = get_run(session, run_id)
+            console.print(f"Run {run_id}: {run.status.value}; {run.message}", markup=False)
+
+
+def _wait_for_end(run_id: int, poll_s: float = 0.5) -> RunStatus:
+    while True:
+        with unit_of_work() as session:
+            status = get_run(session, run_id).status
+        if status not in LIVE_STATUSES:
+            return status
+        time.sleep(poll_s)
 
 
 def _run_id(text: str) -> int:

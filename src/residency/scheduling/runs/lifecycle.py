@@ -1,21 +1,22 @@
-"""A run's life: queued when claimed, running while its process works (with a heartbeat),
-then succeeded, infeasible, failed or cancelled. Every function takes the caller's session and
-never commits; `Heartbeat` alone writes on its own, in short transactions of its own, because
-it beats while the solve runs with no transaction open.
+"""A run's life: queued when claimed, running while its process works (with a heartbeat,
+runs/progress.py), then succeeded, infeasible, failed or cancelled. Every function takes the
+caller's session and never commits.
 
 One run at a time per range: a claim is refused while a live run of the same kind overlaps
-its dates. A live run whose heartbeat stopped belongs to a process that died: it is marked
-failed by the next claim that meets it, instead of blocking the range forever."""
+its dates, and the database itself refuses a second running run over overlapping dates
+(migration 0006), so two workers that start at the same moment cannot both solve. A live run
+whose heartbeat stopped belongs to a process that died: it is marked failed by the next claim
+that meets it, instead of blocking the range forever."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+import os
+from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, update
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from residency.audit.service import record
@@ -24,7 +25,7 @@ from residency.scheduling import repository as repo
 from residency.scheduling.models import LIVE_STATUSES, RunKind, RunStatus, ScheduleRun
 from residency.scheduling.runs.versions import current_base, get_run, run_scope
 
-HEARTBEAT_EVERY_S = 5.0
+ONE_RUNNING_PER_RANGE = "schedule_runs_one_running_per_range"  # migration 0006's name
 # A running run silent for this long has lost its process (many missed beats, not one).
 HEARTBEAT_TIMEOUT = timedelta(seconds=60)
 # A queued run waits for an executor; one never picked up in this time was lost with it.
@@ -94,6 +95,28 @@ def refuse_if_live(
             raise OverlappingRun(running_message(run))
 
 
+def fail_abandoned_runs(session: Session) -> list[int]:
+    """End failed every live run whose process stopped (no heartbeat, or never picked up)."""
+    failed = []
+    live = session.scalars(select(ScheduleRun).where(ScheduleRun.status.in_(LIVE_STATUSES)))
+    for run in live:
+        if is_abandoned(run):
+            end_run(session, run, RunStatus.FAILED, abandoned_message(run))
+            failed.append(run.id)
+    return failed
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process of this host with this id exists."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, under another user
+        return True
+    return True
+
+
 def is_abandoned(run: ScheduleRun) -> bool:
     last = repo.aware(run.heartbeat_at or run.started_at)
     limit = HEARTBEAT_TIMEOUT if run.status == RunStatus.RUNNING else QUEUE_TIMEOUT
@@ -134,7 +157,15 @@ def start_run(session: Session, run_id: int) -> ScheduleRun:
         raise RefusedError(f"run {run.id} is {run.status.value}, not queued; it cannot start")
     refuse_if_live(session, RunKind(run.kind), run.start_date, run.end_date, before_id=run.id)
     run.status, run.heartbeat_at = RunStatus.RUNNING, repo.now()
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as exc:  # another process started an overlapping run meanwhile
+        if ONE_RUNNING_PER_RANGE not in str(exc):
+            raise
+        raise OverlappingRun(
+            f"run {run_id} not started: another run of this kind started over overlapping "
+            "dates at the same moment (the database allows one running run per range)"
+        ) from None
     return run
 
 
@@ -153,24 +184,22 @@ def end_run(
     session.flush()
 
 
-@contextmanager
-def heartbeat(engine: Engine, run_id: int, every_s: float = HEARTBEAT_EVERY_S) -> Iterator[None]:
-    """Beat while the body runs (the solve, with no transaction open)."""
-    stop = threading.Event()
-
-    def beat() -> None:
-        while not stop.wait(every_s):
-            with engine.begin() as connection:
-                connection.execute(
-                    update(ScheduleRun)
-                    .where(ScheduleRun.id == run_id, ScheduleRun.status == RunStatus.RUNNING)
-                    .values(heartbeat_at=repo.now())
-                )
-
-    thread = threading.Thread(target=beat, name=f"heartbeat-run-{run_id}", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join()
+def cancel_run(session: Session, run_id: int) -> ScheduleRun:
+    """Ask a live run to stop. A queued run ends cancelled at once; a running one is stopped by
+    the process that solves it, wherever it is, when its watcher next reads the request
+    (runs/progress.py). The request is recorded on a queued run too: a worker that took it at
+    this very moment then stops at once instead of solving a cancelled run."""
+    run = get_run(session, run_id)
+    if run.status not in LIVE_STATUSES:
+        raise RefusedError(
+            f"run {run.id} is {run.status.value}: it has ended, there is nothing to cancel"
+        )
+    record(session, "run.cancel", "schedule_run", run.id, before={"status": run.status.value})
+    if run.cancel_requested_at is None:
+        run.cancel_requested_at = repo.now()
+    if run.status == RunStatus.QUEUED:
+        end_run(session, run, RunStatus.CANCELLED, "cancelled before it started; nothing solved")
+    elif is_abandoned(run):  # no process is left to hear the request
+        end_run(session, run, RunStatus.CANCELLED, f"cancelled; {abandoned_message(run)}")
+    session.flush()
+    return run

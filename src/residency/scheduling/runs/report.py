@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from residency.scheduling import repository as repo
 from residency.scheduling.models import LIVE_STATUSES, PublishedVersion, RunKind, ScheduleRun
+from residency.scheduling.runs.progress import progress_curve
 from residency.scheduling.runs.versions import get_run
 
 
@@ -32,6 +33,7 @@ def run_detail(session: Session, run_id: int) -> dict[str, Any]:
     return run_json(run, published) | {
         "metrics": run.metrics,
         "result": run_result(run, published),
+        "curve": progress_curve(session, run.id),
     }
 
 
@@ -57,6 +59,10 @@ def run_json(run: ScheduleRun, published_ids: set[int]) -> dict[str, Any]:
         "heartbeat_at": repo.aware(run.heartbeat_at).isoformat() if run.heartbeat_at else None,
         "parameters": run.parameters,
         "message": run.message,
+        "solver": run.progress,
+        "cancel_requested_at": (
+            repo.aware(run.cancel_requested_at).isoformat() if run.cancel_requested_at else None
+        ),
     }
 
 

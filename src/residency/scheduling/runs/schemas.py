@@ -52,13 +52,30 @@ class RunSummary(BaseModel):
     summary: str = ""
 
 
+class SolverProgress(BaseModel):
+    stage: str = Field(description="which search: 'block schedule', 'PGY-2 alone', ...")
+    elapsed_s: float = Field(description="since the solve began")
+    objective: float | None = Field(description="the best schedule's cost in this stage")
+    bound: float | None = Field(description="no schedule of this stage costs less")
+    gap: float | None = Field(description="relative: |objective - bound| / max(1, objective)")
+    solutions: int = Field(description="improving solutions found so far")
+
+
+class CurvePoint(SolverProgress):
+    recorded_at: datetime
+
+
 class Progress(BaseModel):
-    """How far the run is (the worker issue adds the solver's own progress)."""
+    """How far the run is: its state, and the solver's latest improving solution (written at
+    most once a second) with the curve of every one written."""
 
     status: RunStatus
     started_at: datetime = Field(description="when it was claimed")
     heartbeat_at: datetime | None = Field(description="last sign of life while it works")
     finished_at: datetime | None
+    cancel_requested_at: datetime | None = None
+    solver: SolverProgress | None = Field(None, description="none before the first report")
+    curve: list[CurvePoint] = []
 
 
 class ClaimedBy(BaseModel):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from residency.scheduling.engine.annual.cohorts import CohortBound, CohortResult
 from residency.scheduling.engine.annual.constraints.base import AnnualConstraint
@@ -63,8 +63,8 @@ def dive(
             pin_hard_blocks(built.model, cohort)
         start = best.entries if best else [e for c in bound.cohorts for e in c.entries]
         hint_plan(built, start)
-        solver, status = run(built.model.cp, until(params, share_end))
         what = "a dive with the hard blocks of " + ", ".join(f"PGY-{c.pgy}" for c in pinned)
+        solver, status = run(built.model.cp, replace(until(params, share_end), stage=what))
         plan = read_solution(problem, built, solver, status, clock) if status in FOUND else None
         best = cheaper_of(plan, best)
         if plan is not None and plan.costs_at_most(bound.total):

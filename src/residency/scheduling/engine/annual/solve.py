@@ -150,9 +150,9 @@ def _solve_cohort(
 ) -> tuple[CohortResult | None, str]:
     alone = cohort_problem(problem, pgy)
     clock = Clock(time.monotonic(), limit_s)
-    own = solve_whole(
-        alone, rules, replace(params, time_limit_s=limit_s), clock, False, start_from=start_from
-    )
+    stage = f"PGY-{pgy} alone" + (", again from its best plan" if start_from else "")
+    alone_params = replace(params, time_limit_s=limit_s, stage=stage)
+    own = solve_whole(alone, rules, alone_params, clock, False, start_from=start_from)
     result = cohort_result(pgy, own.status, own.objective, own.best_bound, own.entries)
     return result, own.status.lower()
 

@@ -89,7 +89,8 @@ def solve_whole(
     built = build_plan_model(problem, rules)
     if start_from:
         hint_plan(built, start_from)
-    solver, status = run(built.model.cp, until(params, clock.deadline))
+    stage = params.stage or "whole model"
+    solver, status = run(built.model.cp, replace(until(params, clock.deadline), stage=stage))
     if status in FOUND:
         return read_solution(problem, built, solver, status, clock)
     parts: tuple[str, ...] = ()

@@ -1,0 +1,80 @@
+"""A run's events as a server-sent event stream: each progress point as it is written, each
+change of state, and the end. Read from the database twice a second, so it follows a run
+wherever it is solved; `Last-Event-ID` (the last progress point seen) resumes a stream after a
+dropped connection without repeating points."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from residency.db import unit_of_work
+from residency.scheduling import repository as repo
+from residency.scheduling.models import LIVE_STATUSES, RunProgressPoint
+from residency.scheduling.runs.versions import get_run
+
+POLL_S = 0.5
+KEEPALIVE_S = 15.0  # a comment line, so that proxies do not close a quiet stream
+# One stream ends after this (the client reconnects, with Last-Event-ID): no request is held
+# open for ever by a run that never ends.
+MAX_STREAM_S = 15 * 60.0
+RETRY_MS = 2000  # how long a browser's EventSource waits before it reconnects
+
+
+def sse(event: str, data: dict[str, Any], event_id: int | None = None) -> str:
+    head = f"id: {event_id}\n" if event_id is not None else ""
+    return f"{head}event: {event}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n"
+
+
+def run_events(engine: Engine, run_id: int, after_point: int = 0) -> Iterator[str]:
+    yield f"retry: {RETRY_MS}\n\n"
+    state: dict[str, Any] | None = None
+    began = quiet_since = time.monotonic()
+    while time.monotonic() - began < MAX_STREAM_S:
+        with unit_of_work(engine) as session:
+            run = get_run(session, run_id)
+            points = list(
+                session.scalars(
+                    select(RunProgressPoint)
+                    .where(RunProgressPoint.run_id == run_id, RunProgressPoint.id > after_point)
+                    .order_by(RunProgressPoint.id)
+                )
+            )
+            now_state = {
+                "status": run.status.value,
+                "message": run.message,
+                "cancel_requested": run.cancel_requested_at is not None,
+            }
+            ended = run.status not in LIVE_STATUSES
+            found = [(p.id, _point(p)) for p in points]
+        for point_id, point in found:
+            yield sse("progress", point, point_id)
+            after_point = point_id
+        if now_state != state:
+            state = now_state
+            yield sse("status", state)
+        if ended:
+            yield sse("end", state)
+            return
+        if found:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since >= KEEPALIVE_S:
+            yield ": keepalive\n\n"
+            quiet_since = time.monotonic()
+        time.sleep(POLL_S)
+
+
+def _point(point: RunProgressPoint) -> dict[str, Any]:
+    return {
+        "stage": point.stage,
+        "elapsed_s": round(point.elapsed_s, 3),
+        "objective": point.objective,
+        "bound": point.bound,
+        "gap": point.gap,
+        "solutions": point.solutions,
+        "recorded_at": repo.aware(point.recorded_at).isoformat(),
+    }

@@ -1,0 +1,72 @@
+"""Following and stopping a run: its events as a stream, and cancel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Header, Request
+from fastapi.responses import StreamingResponse
+
+from residency.auth.permissions import Permission
+from residency.auth.tokens import Principal
+from residency.errors import InputError
+from residency.scheduling.runs.api import run_out
+from residency.scheduling.runs.lifecycle import cancel_run
+from residency.scheduling.runs.report import run_detail
+from residency.scheduling.runs.schemas import RunOut
+from residency.scheduling.runs.stream import run_events
+from residency.scheduling.runs.versions import get_run
+from residency.web.deps import allow, engine_of, transaction
+from residency.web.fields import located
+from residency.web.params import MAX_ID, RunId
+
+router = APIRouter(prefix="/api/v1", tags=["runs"])
+EVENT_STREAM: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/event-stream": {}}, "description": "the event stream"}
+}
+
+
+@router.post("/runs/{run_id}/cancel", response_model=RunOut, status_code=202)
+def cancel(
+    run_id: RunId, request: Request, who: Principal = Depends(allow(Permission.RUN_SCHEDULES))
+) -> RunOut:
+    """Stops a queued or running run. A queued run ends cancelled at once; a running one stops
+    within about a second wherever it is solved (poll the run or its events): if it had found a
+    schedule, that is kept as a draft that can be inspected and published. A run that has
+    ended: 409."""
+    with transaction(request, who) as session, located(run="run_id"):
+        cancel_run(session, run_id)
+        detail = run_detail(session, run_id)
+    return run_out(detail)
+
+
+@router.get("/runs/{run_id}/events", response_class=StreamingResponse, responses=EVENT_STREAM)
+def events(
+    run_id: RunId,
+    request: Request,
+    last_event_id: str | None = Header(
+        None, alias="Last-Event-ID", description="resume after this progress point"
+    ),
+    who: Principal = Depends(allow(Permission.RUN_SCHEDULES)),
+) -> StreamingResponse:
+    """Server-sent events: `progress` (objective, bound, gap, elapsed, stage) as each is
+    written, `status` when the run's state changes, then `end`, and the stream closes."""
+    after = _point_id(last_event_id)
+    with transaction(request, who) as session, located(run="run_id"):
+        get_run(session, run_id)  # an unknown run is a 404, not an empty stream
+    return StreamingResponse(
+        run_events(engine_of(request), run_id, after),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
+
+
+def _point_id(text: str | None) -> int:
+    if text is None:
+        return 0
+    if not (text.isascii() and text.isdigit() and int(text) <= MAX_ID):
+        raise InputError(
+            f"Last-Event-ID: {text[:40]!r} is not an event id this stream sent (a number)",
+            field="Last-Event-ID",
+        )
+    return int(text)
