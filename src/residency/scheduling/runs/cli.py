@@ -112,7 +112,8 @@ def show_run(
         if key in metrics:
             console.print(f"  {key}: {metrics[key]}", markup=False)
     if found["solver"]:
-        console.print(f"  progress: {describe(SolveProgress(**found['solver']))}", markup=False)
+        latest = {k: v for k, v in found["solver"].items() if k != "found_at"}
+        console.print(f"  progress: {describe(SolveProgress(**latest))}", markup=False)
     if found["cancel_requested_at"]:
         console.print(f"  cancel requested at: {found['cancel_requested_at']}", markup=False)
     if found["message"]:

@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, insert, select, update
@@ -35,9 +36,10 @@ PROGRESS_EVERY_S = 1.0
 HEARTBEAT_EVERY_S = 5.0
 
 
-def progress_json(progress: Progress) -> dict[str, Any]:
+def progress_json(progress: Progress, found_at: datetime) -> dict[str, Any]:
     found = asdict(progress)
     found["elapsed_s"] = round(progress.elapsed_s, 3)
+    found["found_at"] = found_at.isoformat()  # when the solver reported it (not written)
     return found
 
 
@@ -51,7 +53,7 @@ class RunMonitor:
         self.engine, self.run_id, self.listener = engine, run_id, listener
         self.control = SolveControl(self._improved)
         self._lock = threading.Lock()
-        self._pending: Progress | None = None
+        self._pending: tuple[Progress, datetime] | None = None
         self._written_at = self._beat_at = 0.0
 
     @property
@@ -61,7 +63,7 @@ class RunMonitor:
     def _improved(self, progress: Progress) -> None:
         """From the solver's thread: keep it for the next write; never touch the database."""
         with self._lock:
-            self._pending = progress
+            self._pending = (progress, repo.now())
         if self.listener is not None:
             self.listener(progress)
 
@@ -72,8 +74,8 @@ class RunMonitor:
             due = self._pending is not None and (
                 final or moment - self._written_at >= PROGRESS_EVERY_S
             )
-            progress, self._pending = (self._pending, None) if due else (None, self._pending)
-        beat = progress is not None or moment - self._beat_at >= HEARTBEAT_EVERY_S
+            taken, self._pending = (self._pending, None) if due else (None, self._pending)
+        beat = taken is not None or moment - self._beat_at >= HEARTBEAT_EVERY_S
         this_run = ScheduleRun.id == self.run_id
         with self.engine.begin() as connection:
             asked = connection.scalar(select(ScheduleRun.cancel_requested_at).where(this_run))
@@ -82,8 +84,9 @@ class RunMonitor:
             if not beat:
                 return
             values: dict[str, Any] = {"heartbeat_at": repo.now()}
-            if progress is not None:
-                values["progress"] = progress_json(progress)
+            if taken is not None:
+                progress, found_at = taken
+                values["progress"] = progress_json(progress, found_at)
                 connection.execute(insert(RunProgressPoint).values(_point(self.run_id, progress)))
             connection.execute(
                 update(ScheduleRun)
@@ -91,7 +94,7 @@ class RunMonitor:
                 .values(**values)
             )
         self._beat_at = moment
-        if progress is not None:
+        if taken is not None:
             self._written_at = moment
 
     @contextmanager

@@ -61,6 +61,10 @@ class SolverProgress(BaseModel):
     solutions: int = Field(description="improving solutions found so far")
 
 
+class LatestProgress(SolverProgress):
+    found_at: datetime | None = Field(None, description="when the solver reported it")
+
+
 class CurvePoint(SolverProgress):
     recorded_at: datetime
 
@@ -74,7 +78,7 @@ class Progress(BaseModel):
     heartbeat_at: datetime | None = Field(description="last sign of life while it works")
     finished_at: datetime | None
     cancel_requested_at: datetime | None = None
-    solver: SolverProgress | None = Field(None, description="none before the first report")
+    solver: LatestProgress | None = Field(None, description="none before the first report")
     curve: list[CurvePoint] = []
 
 
