@@ -8,7 +8,7 @@ Both take their start, end and duty kind from the activity's or service's `DutyP
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from residency.rotations.duty_pattern import DutyKind, DutyPattern, Session, ShiftSpec
@@ -140,12 +140,15 @@ def candidate_call_keys(problem: Problem) -> list[CallKey]:
 
 
 def boundary_items(problem: Problem, person_id: str) -> list[Item]:
-    """Duty before the horizon; an overnight plain shift is taken to be a night-float night."""
-    return [
-        Item(p.person_id, p.start, p.end, p.kind, None, p.kind == DutyKind.SHIFT)
-        for p in problem.boundary
-        if p.person_id == person_id and p.kind != DutyKind.LEAVE
-    ]
+    """Duty before the horizon; an overnight plain shift is taken to be a night-float night
+    (a day shift is not: marking it so put twelve hours of rest after every ward day before
+    the block, which no schedule of the previous block could keep)."""
+    found = []
+    for p in problem.boundary:
+        if p.person_id == person_id and p.kind != DutyKind.LEAVE:
+            item = Item(p.person_id, p.start, p.end, p.kind, None)
+            found.append(replace(item, night_float=p.kind == DutyKind.SHIFT and item.overnight))
+    return found
 
 
 def chunks(problem: Problem, length: int) -> list[tuple[date, ...]]:
