@@ -105,9 +105,12 @@ def build_block_problem(
     number: int,
     repair: bool = False,
     kept_from: Version = PUBLISHED,
+    boundary_from: Version = PUBLISHED,
 ) -> BlockData:
     """`kept_from`: the version whose locked and manual rows are kept (the published one, which
-    a new run builds on; a draft, to check that draft as saved)."""
+    a new run builds on; a draft, to check that draft as saved). `boundary_from`: the version
+    of the days before the block (the published one; in a chain of blocks, the previous
+    block's new draft)."""
     block = block_row(session, academic_year, number)
     entries = require_plan(session, academic_year, number)
     settings = BlockSettings.from_policy(program_policy(session))
@@ -141,7 +144,7 @@ def build_block_problem(
         ),
         absences=tuple(_absence(a) for a in absences)
         + tuple(_planned_leave(p) for p in planned_leave_between(session, start, end)),
-        boundary=_boundary(session, block, academic_year, people),
+        boundary=_boundary(session, block, academic_year, people, boundary_from),
         policy=engine_policy(settings),
     )
     data = BlockData(
@@ -337,12 +340,17 @@ def _planned_leave(leave: PlannedLeave) -> Absence:
 
 
 def _boundary(
-    session: Session, block: Block, academic_year: int, people: dict[str, Person]
+    session: Session,
+    block: Block,
+    academic_year: int,
+    people: dict[str, Person],
+    version: Version,
 ) -> tuple[Any, ...]:
-    """Published duty of the 7 days before the block (rest and consecutive-night rules)."""
+    """Duty of the 7 days before the block (rest and consecutive-night rules)."""
     year = academic_year if block.number > 1 else academic_year - 1
     first = block.start_date - timedelta(days=BOUNDARY_DAYS)
-    periods = duty_periods_between(session, first, block.start_date - timedelta(days=1), year)
+    last = block.start_date - timedelta(days=1)
+    periods = duty_periods_between(session, first, last, year, version)
     return tuple(p for p in periods if p.person_id in people)
 
 

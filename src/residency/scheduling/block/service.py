@@ -27,13 +27,13 @@ from residency.scheduling.block.verdict import SavedReport, check_saved
 from residency.scheduling.engine import Solution, SolveMode, SolveParams, solve
 from residency.scheduling.engine.problem import PreviousSchedule
 from residency.scheduling.engine.progress import SolveControl
-from residency.scheduling.models import RunKind, RunStatus, ScheduleRun
+from residency.scheduling.models import LIVE_STATUSES, RunKind, RunStatus, ScheduleRun
 from residency.scheduling.preflight import fingerprint, preflight
-from residency.scheduling.repository import Version
+from residency.scheduling.repository import PUBLISHED, Version
 from residency.scheduling.runs.lifecycle import new_run
 from residency.scheduling.runs.modes import solve_mode
 from residency.scheduling.runs.outcome import Outcome, changes
-from residency.scheduling.runs.versions import published, scope_of
+from residency.scheduling.runs.versions import get_run, published, scope_of
 
 
 class ScheduleCheckFailed(ResidencyError):
@@ -51,6 +51,9 @@ class GenerateRequest:
     seed: int = 0
     minimal_change: bool = False
     first_feasible: bool = False  # stop at the first schedule that keeps every hard rule
+    # In a chain of blocks (runs/chain.py): the previous block's run, whose draft is this
+    # block's boundary context instead of the published schedule.
+    after_run: int | None = None
 
     def params(self) -> SolveParams:
         return SolveParams(self.time_limit_s, self.workers, self.seed, self.mode())
@@ -61,7 +64,7 @@ class GenerateRequest:
     @classmethod
     def of_run(cls, run: ScheduleRun) -> GenerateRequest:
         assert run.block_number is not None
-        keys = ("time_limit_s", "workers", "seed", "minimal_change", "first_feasible")
+        keys = ("time_limit_s", "workers", "seed", "minimal_change", "first_feasible", "after_run")
         given = {k: run.parameters[k] for k in keys if k in run.parameters}
         return cls(run.academic_year, run.block_number, **given)
 
@@ -128,8 +131,13 @@ def claim_block(
 
 def build(session: Session, run: ScheduleRun) -> BlockData:
     request = GenerateRequest.of_run(run)
+    boundary = PUBLISHED if request.after_run is None else previous_block(session, request)
     data = build_block_problem(
-        session, request.academic_year, request.block, repair=request.minimal_change
+        session,
+        request.academic_year,
+        request.block,
+        repair=request.minimal_change,
+        boundary_from=boundary,
     )
     if request.minimal_change and data.problem.previous == PreviousSchedule():
         raise RefusedError(
@@ -137,6 +145,19 @@ def build(session: Session, run: ScheduleRun) -> BlockData:
             "(without --minimal-change)"
         )
     return data
+
+
+def previous_block(session: Session, request: GenerateRequest) -> Version:
+    """The previous block's run in a chain: its draft, once it has one."""
+    assert request.after_run is not None
+    before = get_run(session, request.after_run)
+    if before.status in LIVE_STATUSES or not before.metrics.get("has_schedule"):
+        raise RefusedError(
+            f"block {request.block}: the previous block's run {before.id} is "
+            f"{before.status.value} without a schedule, and this block starts from its days; "
+            "the chain stops here"
+        )
+    return Version(before.id)
 
 
 def solve_block(data: BlockData, run: ScheduleRun, control: SolveControl) -> Solution:

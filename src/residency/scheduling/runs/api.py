@@ -152,7 +152,7 @@ def _claimed(
 def claim(session: Session, body: RunRequest, claimed_by: Mapping[str, object]) -> int:
     """The level's claim for the body, recording who will execute the run."""
     _check_options(body)
-    _require_year(session, body.academic_year)
+    require_year(session, body.academic_year)
     limit = body.time_limit_s or DEFAULT_TIME_LIMIT_S[body.kind]
     if body.kind == "annual":
         mode = solve_mode(body.minimal_change, body.first_feasible)
@@ -182,7 +182,7 @@ def _check_options(body: RunRequest) -> None:
         )
 
 
-def _require_year(session: Session, academic_year: int) -> None:
+def require_year(session: Session, academic_year: int) -> None:
     try:
         academic_year_row(session, academic_year)
     except NotFoundError as missing:  # a field of the body, not the resource asked for

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -181,6 +181,13 @@ def end_run(
     run.status, run.message, run.finished_at = status, message[:1000], repo.now()
     if metrics is not None:
         run.metrics = metrics
+    following = (run.parameters or {}).get("next_run")
+    if isinstance(following, int):  # its wait in the queue starts now (runs/chain.py)
+        session.execute(
+            update(ScheduleRun)
+            .where(ScheduleRun.id == following, ScheduleRun.status == RunStatus.QUEUED)
+            .values(heartbeat_at=repo.now())
+        )
     session.flush()
 
 

@@ -31,6 +31,25 @@ class RunRequest(Body):
     )
 
 
+class BlocksRequest(Body):
+    model_config = ConfigDict(strict=True)
+
+    academic_year: int = Field(ge=FIRST_YEAR, le=LAST_YEAR)
+    first_block: int = Field(1, ge=1, le=13)
+    last_block: int = Field(13, ge=1, le=13)
+    time_limit_s: float | None = Field(
+        None, ge=1, le=MAX_TIME_LIMIT_S, description="per block; default 60"
+    )
+    first_feasible: bool = Field(
+        False, description="stop each block at its first schedule that keeps every hard rule"
+    )
+
+
+class RunsStarted(BaseModel):
+    ids: list[int] = Field(description="one run per block, in block order")
+    status: RunStatus
+
+
 class RunStarted(BaseModel):
     id: int
     status: RunStatus

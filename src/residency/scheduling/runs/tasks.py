@@ -55,6 +55,8 @@ def execute(run_id: int) -> None:
         execute_run(run_id)
     except ResidencyError as exc:  # the run records why it ended
         log.warning("run %s ended: %s", run_id, exc)
+    except Exception:  # recorded as failed too; a chain goes on, and its next run says why
+        log.exception("run %s failed", run_id)
 
 
 @shared_task(name="residency.runs.fail_abandoned")  # type: ignore[misc]

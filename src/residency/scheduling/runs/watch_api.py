@@ -1,4 +1,5 @@
-"""Following and stopping a run: its events as a stream, and cancel."""
+"""Following and stopping a run (its events as a stream, cancel), and starting a chain of
+blocks."""
 
 from __future__ import annotations
 
@@ -10,10 +11,13 @@ from fastapi.responses import StreamingResponse
 from residency.auth.permissions import Permission
 from residency.auth.tokens import Principal
 from residency.errors import InputError
-from residency.scheduling.runs.api import run_out
+from residency.scheduling.block.service import GenerateRequest
+from residency.scheduling.models import RunStatus
+from residency.scheduling.runs.api import DEFAULT_TIME_LIMIT_S, require_year, run_out
+from residency.scheduling.runs.chain import claim_blocks_in_order
 from residency.scheduling.runs.lifecycle import cancel_run
 from residency.scheduling.runs.report import run_detail
-from residency.scheduling.runs.schemas import RunOut
+from residency.scheduling.runs.schemas import BlocksRequest, RunOut, RunsStarted
 from residency.scheduling.runs.stream import run_events
 from residency.scheduling.runs.versions import get_run
 from residency.web.deps import allow, engine_of, transaction
@@ -70,3 +74,32 @@ def _point_id(text: str | None) -> int:
             field="Last-Event-ID",
         )
     return int(text)
+
+
+@router.post("/runs/blocks", response_model=RunsStarted, status_code=202)
+def start_blocks(
+    body: BlocksRequest,
+    request: Request,
+    who: Principal = Depends(allow(Permission.RUN_SCHEDULES)),
+) -> RunsStarted:
+    """Generates blocks first_block..last_block of a year in block order, each from the
+    previous block's new draft: one queued run per block, executed one after another. A block
+    without a schedule stops the rest (each later run ends failed, saying why)."""
+    if body.last_block < body.first_block:
+        raise InputError(
+            f"last_block: {body.last_block} comes before first_block {body.first_block}",
+            field="last_block",
+        )
+    executor = request.app.state.executor
+    generate = GenerateRequest(
+        body.academic_year,
+        body.first_block,
+        body.time_limit_s or DEFAULT_TIME_LIMIT_S["block"],
+        first_feasible=body.first_feasible,
+    )
+    blocks = range(body.first_block, body.last_block + 1)
+    with transaction(request, who) as session:
+        require_year(session, body.academic_year)
+        ids = claim_blocks_in_order(session, generate, blocks, executor.label())
+    executor.submit_in_order(ids)  # only now are the claims committed for the executor
+    return RunsStarted(ids=ids, status=RunStatus.QUEUED)
