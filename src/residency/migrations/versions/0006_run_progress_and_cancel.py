@@ -57,9 +57,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_run_progress_points")),
     )
     with op.batch_alter_table("run_progress_points", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_run_progress_points_run_id"), ["run_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_run_progress_points_run_id"), ["run_id"], unique=False)
     if op.get_bind().dialect.name == "sqlite":
         _create_sqlite_triggers()
     else:
