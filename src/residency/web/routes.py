@@ -57,6 +57,7 @@ def mount(app: FastAPI) -> None:
         edit_api.router,
         runs_api.router,
         compliance_api.router,
+        compliance_api.alerts_router,
     ):
         app.include_router(router, responses=ERROR_RESPONSES, dependencies=STRICT)
     app.include_router(description_router(app))
