@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,10 +16,11 @@ from pathlib import Path
 import pytest
 import redis
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from fixtures.api import Api
 from fixtures.runs_api import QUICK_BLOCK, staff, wait_for_end
+from residency.compliance.models import ComplianceScan
 from residency.config import Settings, get_settings
 from residency.db import unit_of_work
 from residency.scheduling.block.service import GenerateRequest, claim_block
@@ -89,6 +91,10 @@ def test_a_run_is_executed_by_a_worker_and_says_where(
         started = client.post("/api/v1/runs", json=QUICK_BLOCK, headers=staff(api))
         assert started.status_code == 202, started.text
         run = wait_for_end(api, started.json()["id"], staff(api))
+    # The same worker runs a nightly job sent as `residency beat` sends it (tests/worker/
+    # test_beat.py checks every job's queue; a second worker process would cost seconds).
+    celery_app().send_task(celery_app().conf.beat_schedule["nightly-compliance-scan"]["task"])
+    scans = _wait_for_a_scan(api)
     celery_app.cache_clear()
     get_settings.cache_clear()
     assert run["status"] == "succeeded", run
@@ -96,6 +102,18 @@ def test_a_run_is_executed_by_a_worker_and_says_where(
     # A process of the worker (its pool's child), not this one.
     assert run["executor"]["host"] == socket.gethostname()
     assert run["executor"]["pid"] not in (None, os.getpid())
+    assert [(scan.blocks_scanned, scan.opened) for scan in scans] == [(0, 0)]  # none published
+
+
+def _wait_for_a_scan(api: Api) -> list[ComplianceScan]:
+    deadline = time.monotonic() + 60  # bounded: a job nobody runs fails the test
+    while time.monotonic() < deadline:
+        with unit_of_work(api.engine) as session:
+            scans = list(session.scalars(select(ComplianceScan)))
+        if scans:
+            return scans
+        time.sleep(0.05)
+    raise AssertionError("no worker ran the compliance scan within 60 s")
 
 
 def test_without_redis_a_run_is_refused_with_503_and_left_failed(
