@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, ValidationError, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from residency.errors import InputError
@@ -44,6 +46,34 @@ class Settings(BaseSettings):
     # Every key the task queue writes in Redis starts with this: deployments (and test runs)
     # can share one Redis without taking each other's tasks.
     redis_key_prefix: str = Field("residency:", max_length=64)
+
+    # The nightly jobs `residency beat` schedules (docs/operations.md, "Nightly jobs"): the
+    # backup starts at this UTC time of day, the compliance scan and the cleanup after it.
+    nightly_at: str = "02:30"
+    # Where beat keeps when each job last ran. Losing it costs nothing but a job missed while
+    # beat was stopped, so a temporary folder will do (a read-only container has one).
+    beat_state_dir: Path = Path(tempfile.gettempdir()) / "residency-beat"
+    # The nightly prune keeps the newest backup of each of the last N days, weeks, months.
+    backup_keep_daily: int = Field(7, ge=0)
+    backup_keep_weekly: int = Field(4, ge=0)
+    backup_keep_monthly: int = Field(6, ge=0)
+    # The nightly cleanup deletes the progress curves of runs that ended this long ago, and
+    # sessions and login attempts that ended this long ago (expired tokens go at once).
+    progress_retention_days: int = Field(30, ge=1)
+    auth_history_days: int = Field(30, ge=1)
+
+    @field_validator("nightly_at")
+    @classmethod
+    def _time_of_day(cls, value: str) -> str:
+        if not re.fullmatch(r"([01][0-9]|2[0-3]):[0-5][0-9]", value):
+            raise ValueError(f"{value!r} is not a time of day HH:MM (00:00 to 23:59, UTC)")
+        return value
+
+    @property
+    def nightly_minute(self) -> int:
+        """The nightly start as minutes after midnight UTC."""
+        hours, minutes = self.nightly_at.split(":")
+        return int(hours) * 60 + int(minutes)
 
     @model_validator(mode="after")
     def _fill_defaults_and_check_secrets(self) -> Settings:

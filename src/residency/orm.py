@@ -27,6 +27,7 @@ MODEL_MODULES = (
     "residency.ops.models",
     "residency.auth.models",
     "residency.audit.models",
+    "residency.compliance.models",
 )
 
 

@@ -62,6 +62,13 @@ def test_backup(installation: str) -> None:
     assert run("doctor") == 0
 
 
+def test_nightly_jobs(installation: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("compliance", "scan") == 0  # the demo program publishes no block
+    assert run("compliance", "alerts") == 0
+    assert run("compliance", "alerts", "--status", "resolved", "--block", "10", "--json") == 0
+    assert json.loads(capsys.readouterr().out.splitlines()[-1]) == []
+
+
 def test_restore(installation: str, all_rows: Callable[[str], Rows]) -> None:
     assert run("backup") == 0
     before = all_rows(installation)

@@ -2,7 +2,9 @@
 beat` as processes of their own on the real PostgreSQL and Redis, driven only through the API.
 A block is generated while its progress is watched, a second run is cancelled and keeps its
 draft, the worker solving a third is killed (the run is retried, never left running), the
-published schedule is untouched by all of it, and the cancelled draft is published."""
+published schedule is untouched by all of it, and the cancelled draft is published. Then the
+scale-out paths: two blocks as a chain in block order, two runs solving at once on the
+worker's two processes, and a nightly job sent as beat sends it."""
 
 from __future__ import annotations
 
@@ -15,13 +17,18 @@ from typing import Any
 
 import httpx2 as httpx
 import pytest
-from sqlalchemy import Engine
+from celery import Celery
+from sqlalchemy import Engine, select
 
-from fixtures.block_program import BLOCK, YEAR, seed
+from fixtures.block_program import BLOCK, PLAN, YEAR, seed
+from fixtures.fallback_plan import fixed_block_plan
 from fixtures.stack import Stack, stack_on
 from residency.auth import service
 from residency.auth.models import Role
-from residency.db import unit_of_work
+from residency.compliance.models import ComplianceScan
+from residency.config import Settings
+from residency.db import build_engine, unit_of_work
+from residency.worker import ROUTES, beat_schedule
 
 pytestmark = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 PASSWORD = "Copper-Meadow-Lantern-58"
@@ -36,12 +43,14 @@ SCHEDULE = f"/api/v1/blocks/{YEAR}/{BLOCK}/schedule"
 def stack(db_url: str, db_engine: Engine, tmp_path: Path) -> Iterator[Stack]:
     seed(db_engine)
     with unit_of_work(db_engine) as session:
+        for other in (BLOCK - 1, BLOCK + 1):
+            fixed_block_plan(session, YEAR, other, PLAN)
         service.create_user(
             session, service.NewUser("chief@example.org", Role.COORDINATOR, password=PASSWORD)
         )
     with stack_on(db_url, tmp_path) as running:
         running.start("web", "serve", "--port", str(running.port))
-        running.start("worker", "worker")
+        running.start("worker", "worker", "--concurrency", "2")
         running.start("beat", "beat")
         running.wait_for_web()
         running.wait_for_log("worker", "ready.")
@@ -123,4 +132,54 @@ def test_generate_watch_cancel_survive_a_killed_worker_and_publish(stack: Stack)
     assert api.get(SCHEDULE).json() == published
     assert api.post(f"/api/v1/runs/{second}/publish", json={}).status_code == 200
     assert api.get(SCHEDULE).json() != published
+
+    # Blocks 10 and 11 in block order: 11 starts from 10's new draft, once 10 has ended.
+    chain = api.post(
+        "/api/v1/runs/blocks",
+        json={"academic_year": YEAR, "first_block": BLOCK, "last_block": BLOCK + 1}
+        | {"time_limit_s": 5, "first_feasible": True},
+    )
+    assert chain.status_code == 202, chain.text
+    earlier, later = (
+        _until("a chained run's end", lambda i=i: ended(i)) for i in chain.json()["ids"]
+    )
+    assert earlier["status"] == later["status"] == "succeeded", (earlier, later)
+    assert later["parameters"]["after_run"] == earlier["id"]
+    assert later["progress"]["curve"][0]["recorded_at"] > earlier["finished_at"]
+
+    # Two blocks that do not overlap solve at once, one per process of the worker.
+    both = [start(LONG_RUN | {"block": block}) for block in (BLOCK - 1, BLOCK + 1)]
+    together = _until("two runs solving at once", lambda: all(solving(i) for i in both))
+    assert together
+    pids = {run(i)["executor"]["pid"] for i in both}
+    assert len(pids) == 2
+    for run_id in both:
+        assert api.post(f"/api/v1/runs/{run_id}/cancel").status_code == 202
+    for run_id in both:
+        assert _until("a parallel run's end", lambda i=run_id: ended(i))["status"] == "cancelled"
+
+    # The worker consumes beat's queue: a nightly job sent as beat sends it is done.
+    nightly = _nightly_app(stack).conf.beat_schedule["nightly-compliance-scan"]["task"]
+    _nightly_app(stack).send_task(nightly)
+    _until("the nightly scan", lambda: _scans(stack))
     assert stack.processes["beat"].poll() is None  # beat ran throughout
+
+
+def _nightly_app(stack: Stack) -> Celery:
+    """A Celery app on the stack's Redis keys, as `residency beat` has it."""
+    return Celery(
+        "residency-test",
+        broker=stack.env["RESIDENCY_REDIS_URL"],
+        broker_transport_options={"global_keyprefix": stack.env["RESIDENCY_REDIS_KEY_PREFIX"]},
+        beat_schedule=beat_schedule(Settings()),
+        task_routes=ROUTES,
+    )
+
+
+def _scans(stack: Stack) -> int:
+    engine = build_engine(stack.env["RESIDENCY_DATABASE_URL"])
+    try:
+        with unit_of_work(engine) as session:
+            return len(list(session.scalars(select(ComplianceScan))))
+    finally:
+        engine.dispose()

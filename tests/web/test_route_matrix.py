@@ -68,12 +68,14 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/api/v1/blocks/{academic_year}/{block}/schedule"): ANYONE,
     ("GET", "/api/v1/compliance/blocks/{academic_year}/{block}"): STAFF,
     ("POST", "/api/v1/compliance/check"): ANYONE,
+    ("GET", "/api/v1/alerts"): STAFF,
     ("POST", "/api/v1/runs"): COORDINATOR,
     ("GET", "/api/v1/runs"): COORDINATOR,
     ("GET", "/api/v1/runs/{run_id}"): COORDINATOR,
     ("GET", "/api/v1/runs/{run_id}/diff"): COORDINATOR,
     ("POST", "/api/v1/runs/{run_id}/publish"): COORDINATOR,
     ("POST", "/api/v1/runs/{run_id}/cancel"): COORDINATOR,
+    ("POST", "/api/v1/runs/blocks"): COORDINATOR,
     ("GET", "/api/v1/runs/{run_id}/events"): COORDINATOR,
 }
 

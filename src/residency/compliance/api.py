@@ -1,12 +1,20 @@
 """The compliance check of an uploaded duty CSV: the ACGME report of any schedule or logged
-hours, the same check as `residency compliance check FILE`. Nothing is stored."""
+hours, the same check as `residency compliance check FILE` (nothing is stored); and the
+alerts of the nightly compliance scan of the published blocks."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, File, Form, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 
 from residency.auth.permissions import Permission
 from residency.auth.tokens import Principal
+from residency.compliance.alerts import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    AlertFilter,
+    AlertStatus,
+    list_alerts,
+)
 from residency.compliance.csv_io import read_duty_upload, read_periods_upload
 from residency.compliance.policy import calendar_starting
 from residency.compliance.report import to_json
@@ -15,12 +23,15 @@ from residency.compliance.rules.base import (
     DEFAULT_CONTINUOUS_BREAK_MINUTES,
     MAX_CONTINUOUS_BREAK_MINUTES,
 )
-from residency.compliance.schemas import ComplianceReport
+from residency.compliance.schemas import AlertOut, ComplianceReport
 from residency.compliance.validator import CheckOptions, check_duty
-from residency.web.deps import allow
+from residency.web.deps import allow, transaction
 from residency.web.fields import naming
+from residency.web.params import FIRST_YEAR, LAST_YEAR
+from residency.web.schemas import RowId
 
 router = APIRouter(prefix="/api/v1/compliance", tags=["compliance"])
+alerts_router = APIRouter(prefix="/api/v1", tags=["compliance"])
 
 
 @router.post("/check", response_model=ComplianceReport)
@@ -53,3 +64,20 @@ def check_upload(
         continuous_break_minutes=continuous_break_minutes,
     )
     return ComplianceReport.model_validate(to_json(check_duty(duty, options)))
+
+
+@alerts_router.get("/alerts", response_model=list[AlertOut])
+def alerts(
+    request: Request,
+    status: AlertStatus = Query(AlertStatus.OPEN, description="open, resolved or all"),
+    academic_year: int | None = Query(None, ge=FIRST_YEAR, le=LAST_YEAR),
+    block: int | None = Query(None, ge=1, le=13),
+    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
+    before_id: RowId | None = Query(None, description="Page: alerts older than this id."),
+    who: Principal = Depends(allow(Permission.READ_PROGRAM)),
+) -> list[AlertOut]:
+    """Rules broken in published schedules, newest first. Staff only: an alert names a person
+    and their hours or absences, which a resident may not read of others."""
+    wanted = AlertFilter(status, academic_year, block, limit, before_id)
+    with transaction(request, who) as session:
+        return [AlertOut(**alert) for alert in list_alerts(session, wanted)]

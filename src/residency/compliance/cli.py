@@ -1,6 +1,9 @@
 """`residency compliance check`: ACGME work-hour check of a duty CSV or a stored block.
+`residency compliance scan` and `alerts`: the nightly scan of the published blocks, by hand,
+and the alerts it raised.
 
-Exit 0 when nothing is violated (warnings allowed), 1 on a violation, 2 on bad input.
+Exit 0 when nothing is violated (warnings allowed), 1 on a violation (for `scan`: an alert
+is open), 2 on bad input.
 """
 
 from __future__ import annotations
@@ -12,6 +15,12 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from residency.compliance.alerts import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    AlertFilter,
+    AlertStatus,
+)
 from residency.compliance.csv_io import read_duty_csv, read_periods_csv
 from residency.compliance.policy import calendar_starting, continuous_break_minutes
 from residency.compliance.report import render_text, to_json
@@ -22,6 +31,7 @@ from residency.compliance.rules.base import (
     DutyPeriod,
 )
 from residency.compliance.validator import CheckOptions, check_duty
+from residency.console import console, err_console
 from residency.errors import InputError
 
 app = typer.Typer(
@@ -128,3 +138,60 @@ def _stored_block(
         calendar = academic_calendar(session)
         joins = continuous_break_minutes(program_policy(session))  # as generate's re-check
     return periods, calendar, joins
+
+
+@app.command("scan")
+def scan(as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON.")) -> None:
+    """Check every published block now, as the nightly scan does, and update the alerts;
+    exit 1 when an alert is open afterwards."""
+    from residency.compliance.scan import scan_published_blocks
+    from residency.db import unit_of_work
+
+    with unit_of_work() as session:
+        summary = scan_published_blocks(session)
+    if as_json:
+        sys.stdout.write(json.dumps(summary.as_json(), indent=2) + "\n")
+    else:
+        for opened in summary.opened:
+            console.print(f"new alert: {opened}", markup=False)
+        console.print(
+            f"scanned {summary.blocks_scanned} published blocks: {summary.findings} findings, "
+            f"{len(summary.opened)} new alerts, {summary.resolved} resolved, "
+            f"{summary.open_total} open",
+            markup=False,
+        )
+    for problem in summary.problems:
+        err_console.print(f"warning: could not check {problem}", markup=False)
+    if summary.open_total:
+        raise typer.Exit(1)
+
+
+@app.command("alerts")
+def alerts(
+    status: AlertStatus = typer.Option(AlertStatus.OPEN, help="open, resolved or all."),
+    academic_year: int | None = typer.Option(None, help="Only this academic year's blocks."),
+    block: int | None = typer.Option(None, min=1, max=13, help="Only this block."),
+    limit: int = typer.Option(DEFAULT_LIMIT, min=1, max=MAX_LIMIT, help="At most this many."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON array."),
+) -> None:
+    """The alerts of the compliance scans, newest first."""
+    from residency.compliance.alerts import list_alerts
+    from residency.db import unit_of_work
+
+    with unit_of_work() as session:
+        found = list_alerts(session, AlertFilter(status, academic_year, block, limit))
+    if as_json:
+        sys.stdout.write(json.dumps(found, indent=2, default=str) + "\n")
+        return
+    if not found:
+        console.print(f"no {'' if status is AlertStatus.ALL else status.value + ' '}alerts")
+    for alert in found:
+        who = f" {alert['person_key']}" if alert["person_key"] else ""
+        period = f"{alert['period_start']}" + (
+            f" to {alert['period_end']}" if alert["period_end"] != alert["period_start"] else ""
+        )
+        console.print(
+            f"#{alert['id']} {alert['status']:<8} block {alert['block']} of "
+            f"{alert['academic_year']}  {alert['rule']}{who}  {period}: {alert['message']}",
+            markup=False,
+        )

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from pydantic import BaseModel, Field
 
 
@@ -54,3 +56,24 @@ class ComplianceReport(BaseModel):
     violations: list[FindingOut]
     warnings: list[FindingOut]
     summary: SummaryOut
+
+
+class AlertOut(BaseModel):
+    """A rule broken in a published schedule, found by the nightly compliance scan."""
+
+    id: int
+    status: str = Field(description="open, or resolved (a later scan no longer found it)")
+    scope: str = Field(description="the published version's scope, e.g. block_schedule/2025/10")
+    academic_year: int
+    block: int
+    rule: str = Field(description="a hard rule, an ACGME rule id, or a conflict kind")
+    person_key: str | None = Field(description="whom it concerns (null: the block as a whole)")
+    person_name: str | None
+    period_start: date
+    period_end: date = Field(description="inclusive")
+    message: str
+    citation: str = Field(description="the rule's citation or reason")
+    run_id: int | None = Field(description="the published run it was last seen in")
+    first_seen_at: datetime
+    last_seen_at: datetime
+    resolved_at: datetime | None

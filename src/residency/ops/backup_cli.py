@@ -113,14 +113,28 @@ def verify_command(file: Path = typer.Argument(..., help="The dump or its manife
 
 @backup_app.command("prune")
 def prune_command(
-    keep_daily: int = typer.Option(7, help="Keep the newest backup of each of the last N days."),
-    keep_weekly: int = typer.Option(4, help="... of each of the last N weeks."),
-    keep_monthly: int = typer.Option(6, help="... of each of the last N months."),
+    keep_daily: int | None = typer.Option(
+        None,
+        help="Keep the newest backup of each of the last N days "
+        "(default: RESIDENCY_BACKUP_KEEP_DAILY, 7).",
+    ),
+    keep_weekly: int | None = typer.Option(
+        None, help="... of each of the last N weeks (default: RESIDENCY_BACKUP_KEEP_WEEKLY, 4)."
+    ),
+    keep_monthly: int | None = typer.Option(
+        None, help="... of each of the last N months (default: RESIDENCY_BACKUP_KEEP_MONTHLY, 6)."
+    ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Say what would go; remove nothing."),
     folder: Path | None = typer.Option(None, "--dir", help=DIR_HELP),
 ) -> None:
-    """Remove old backups, each dump with its manifest."""
-    policy = RetentionPolicy(keep_daily, keep_weekly, keep_monthly)
+    """Remove old backups, each dump with its manifest (the nightly prune's policy unless
+    told otherwise)."""
+    nightly = RetentionPolicy.of_settings(get_settings())
+    policy = RetentionPolicy(
+        nightly.keep_daily if keep_daily is None else keep_daily,
+        nightly.keep_weekly if keep_weekly is None else keep_weekly,
+        nightly.keep_monthly if keep_monthly is None else keep_monthly,
+    )
     report = prune(_folder(folder), policy, dry_run=dry_run)
     verb = "would remove" if dry_run else "removed"
     for gone in report.removed:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from residency.config import Settings
 from residency.errors import InputError, NotFoundError
 from residency.ops.backup import list_backups
 from residency.ops.backup_manifest import (
@@ -28,6 +29,13 @@ class RetentionPolicy:
     keep_daily: int = 7
     keep_weekly: int = 4
     keep_monthly: int = 6
+
+    @classmethod
+    def of_settings(cls, settings: Settings) -> RetentionPolicy:
+        """RESIDENCY_BACKUP_KEEP_DAILY, _WEEKLY and _MONTHLY: the nightly prune's policy."""
+        return cls(
+            settings.backup_keep_daily, settings.backup_keep_weekly, settings.backup_keep_monthly
+        )
 
     def check(self) -> None:
         for name, value in vars(self).items():

@@ -1,4 +1,5 @@
-"""`residency serve`: the HTTP service (uvicorn) on the configured database."""
+"""`residency serve`: the HTTP service (uvicorn) on the configured database; `residency worker`
+and `residency beat`: the task queue's processes."""
 
 from __future__ import annotations
 
@@ -28,15 +29,11 @@ def worker(
         1, min=1, max=32, help="Runs solved at once (each solve uses its own CP-SAT threads)."
     ),
 ) -> None:
-    """Execute queued runs from the task queue (RESIDENCY_REDIS_URL). Refuses a database at
-    another schema revision, naming both."""
-    from residency.db import check_reachable, get_engine
-    from residency.ops.migrations import require_current_schema
+    """Execute queued runs and nightly jobs from the task queue (RESIDENCY_REDIS_URL). Refuses
+    a database at another schema revision, naming both."""
     from residency.worker import QUEUES, celery_app
 
-    engine = get_engine()
-    check_reachable(engine)
-    require_current_schema(engine)
+    _require_current_database()
     app = celery_app()
     err_console.print(f"worker consuming {', '.join(QUEUES)}", markup=False)
     app.worker_main(
@@ -54,6 +51,36 @@ def worker(
     )
 
 
+def beat() -> None:
+    """Send the nightly jobs to the task queue at their times (docs/operations.md); run exactly
+    one per deployment. Refuses a database at another schema revision, naming both."""
+    from residency.config import get_settings
+    from residency.files import writable_folder
+    from residency.worker import BEAT_SCHEDULE, celery_app
+
+    _require_current_database()
+    settings = get_settings()
+    writable_folder(settings.beat_state_dir, "beat state folder (RESIDENCY_BEAT_STATE_DIR)")
+    app = celery_app()
+    err_console.print(
+        f"beat scheduling {', '.join(BEAT_SCHEDULE)} from {settings.nightly_at} UTC",
+        markup=False,
+    )
+    app.start(["beat", "--loglevel", "INFO"])
+
+
+def _require_current_database() -> None:
+    """A process that works on the database refuses to start on one it cannot reach or that
+    is at another schema revision than this code's."""
+    from residency.db import check_reachable, get_engine
+    from residency.ops.migrations import require_current_schema
+
+    engine = get_engine()
+    check_reachable(engine)
+    require_current_schema(engine)
+
+
 def register(app: typer.Typer) -> None:
     app.command("serve")(serve)
     app.command("worker")(worker)
+    app.command("beat")(beat)

@@ -59,6 +59,7 @@ def mount(app: FastAPI) -> None:
         runs_api.router,
         watch_api.router,
         compliance_api.router,
+        compliance_api.alerts_router,
     ):
         app.include_router(router, responses=ERROR_RESPONSES, dependencies=STRICT)
     app.include_router(description_router(app))

@@ -11,7 +11,7 @@ anything else about the same person still counts. What overrides excuse is kept 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -29,7 +29,15 @@ from residency.scheduling.block.data import BlockData
 from residency.scheduling.block.duty import duty_periods_between
 from residency.scheduling.block.rows import stored_schedule
 from residency.scheduling.engine.constraints.base import Violation
+from residency.scheduling.engine.constraints.registry import REGISTRY
 from residency.scheduling.repository import PUBLISHED, Version
+
+# Why each kind of conflict between saved rows is a break (the hard rules say their own).
+CONFLICT_REASONS = {
+    "double_booking": "one person cannot be in two places at once",
+    "during_absence": "nobody is scheduled during a blocking absence (leave, TDY, sick...)",
+    "ineligible": "a rotation takes only the PGY levels it lists as eligible",
+}
 
 
 @dataclass(frozen=True)
@@ -41,6 +49,10 @@ class RuleBreak:
     detail: str
     person_id: str | None = None
     day: date | None = None
+    # Where the break ends and why the rule exists, for a reader (the nightly scan's alerts);
+    # not part of what the break is, so an edit's before/after comparison ignores them.
+    last_day: date | None = field(default=None, compare=False)
+    citation: str = field(default="", compare=False)
 
     def __str__(self) -> str:
         where = " ".join(str(part) for part in (self.person_id, self.day) if part)
@@ -114,15 +126,19 @@ def check_saved(session: Session, data: BlockData, version: Version) -> SavedRep
     excused_days = {(o.person_id, o.day.isoformat()) for o in overrides}
     for c in conflicts:
         day = date.fromisoformat(c["day"])
-        found = RuleBreak(c["type"], c["detail"], c["person_id"], day)
+        found = RuleBreak(
+            c["type"], c["detail"], c["person_id"], day, day, CONFLICT_REASONS.get(c["type"], "")
+        )
         report.add(found, excused=(c["person_id"], c["day"]) in excused_days)
     for f in checker.violations:
-        found = RuleBreak(
-            f.rule, f"{f.value:g} (limit {f.limit:g})", f.person_id, f.period_start.date()
-        )
+        last = (f.period_end - timedelta(microseconds=1)).date()  # the end is exclusive
+        detail = f"{f.value:g} (limit {f.limit:g})"
+        found = RuleBreak(f.rule, detail, f.person_id, f.period_start.date(), last, f.citation)
         report.add(found, excused=any(_causes_finding(o, f) for o in overrides))
+    reasons = {rule.name: rule.reason for rule in REGISTRY}
     for v in checks.hard_violations(schedule):
-        found = RuleBreak(v.constraint, v.detail, v.person_id, v.day)
+        why = reasons[v.constraint]
+        found = RuleBreak(v.constraint, v.detail, v.person_id, v.day, v.last_day or v.day, why)
         report.add(found, excused=any(_causes_violation(o, v) for o in overrides))
     return report
 

@@ -1,4 +1,5 @@
-"""Background jobs of the run lifecycle: thin, they take an id and call the service layer.
+"""Background jobs of the run lifecycle: thin, they take an id (or nothing) and call the
+service layer.
 
 A worker process killed in the middle of a solve leaves its run "running" and its task
 unacknowledged; Celery hands the task out again (late acknowledgement, rejection on a lost
@@ -10,11 +11,14 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from datetime import timedelta
 
 from celery import shared_task
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from residency import clock
+from residency.config import get_settings
 from residency.db import unit_of_work
 from residency.errors import ResidencyError
 from residency.scheduling import repository as repo
@@ -22,6 +26,7 @@ from residency.scheduling.models import RunProgressPoint, RunStatus, ScheduleRun
 from residency.scheduling.runs.execute import execute_run
 from residency.scheduling.runs.lifecycle import end_run, fail_abandoned_runs, process_alive
 from residency.scheduling.runs.progress import HEARTBEAT_EVERY_S
+from residency.scheduling.runs.retention import prune_progress
 from residency.scheduling.runs.versions import get_run
 
 log = logging.getLogger("residency.worker")
@@ -90,3 +95,13 @@ def _retry(session: Session, run: ScheduleRun) -> bool:
     session.flush()
     log.warning("run %s: its worker was lost while solving it; retrying", run.id)
     return True
+
+
+@shared_task(name="residency.runs.prune_progress")  # type: ignore[misc]  # celery is untyped
+def prune_old_progress() -> None:
+    """Nightly: the progress curves of runs that ended more than
+    RESIDENCY_PROGRESS_RETENTION_DAYS ago."""
+    before = clock.now() - timedelta(days=get_settings().progress_retention_days)
+    with unit_of_work() as session:
+        removed = prune_progress(session, before)
+    log.info("progress prune: removed %s points of runs ended before %s", removed, before)
