@@ -15,7 +15,7 @@ from test_celery_runs import REDIS_URL
 
 from residency.cli import main
 from residency.config import get_settings
-from residency.worker import BEAT_SCHEDULE, QUEUES, TASK_MODULES, celery_app
+from residency.worker import BEAT_SCHEDULE, EVERY_MINUTE, QUEUES, TASK_MODULES, celery_app
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def test_every_beat_job_is_a_known_task_on_a_queue_the_worker_consumes(
     beat_argv = _started_with(app, monkeypatch, "beat")
     assert beat_argv[0] == "beat"
     schedule = app.conf.beat_schedule
-    assert sorted(schedule) == sorted(BEAT_SCHEDULE)
+    assert sorted(schedule) == sorted([*BEAT_SCHEDULE, *EVERY_MINUTE])
     for name, entry in schedule.items():
         assert entry["task"] in app.tasks, f"{name}: {entry['task']} is not a registered task"
         queue = app.amqp.router.route({}, entry["task"])["queue"].name

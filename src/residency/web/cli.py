@@ -56,14 +56,15 @@ def beat() -> None:
     one per deployment. Refuses a database at another schema revision, naming both."""
     from residency.config import get_settings
     from residency.files import writable_folder
-    from residency.worker import BEAT_SCHEDULE, celery_app
+    from residency.worker import BEAT_SCHEDULE, EVERY_MINUTE, celery_app
 
     _require_current_database()
     settings = get_settings()
     writable_folder(settings.beat_state_dir, "beat state folder (RESIDENCY_BEAT_STATE_DIR)")
     app = celery_app()
     err_console.print(
-        f"beat scheduling {', '.join(BEAT_SCHEDULE)} from {settings.nightly_at} UTC",
+        f"beat scheduling {', '.join(BEAT_SCHEDULE)} from {settings.nightly_at} UTC, and "
+        f"{', '.join(EVERY_MINUTE)} every minute",
         markup=False,
     )
     app.start(["beat", "--loglevel", "INFO"])
