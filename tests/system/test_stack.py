@@ -135,7 +135,7 @@ def test_generate_watch_cancel_survive_a_killed_worker_and_publish(stack: Stack)
 
     # Blocks 10 and 11 in block order: 11 starts from 10's new draft, once 10 has ended.
     chain = api.post(
-        "/api/v1/runs/blocks",
+        "/api/v1/run-chains",
         json={"academic_year": YEAR, "first_block": BLOCK, "last_block": BLOCK + 1}
         | {"time_limit_s": 5, "first_feasible": True},
     )

@@ -93,14 +93,14 @@ EXAMPLES |= {
         f"/api/v1/runs/{_queued_run(api)}/cancel",
         None,
     ),
-    ("POST", "/api/v1/runs/blocks"): lambda api: (
+    ("POST", "/api/v1/run-chains"): lambda api: (
         Role.COORDINATOR,
-        "/api/v1/runs/blocks",
+        "/api/v1/run-chains",
         {"academic_year": YEAR, "first_block": BLOCK, "last_block": _plan_next_block(api)},
     ),
 }
 # A chain of blocks claims one run per block, each audited as its own claim.
-ROWS = {("POST", "/api/v1/runs/blocks"): 2}
+ROWS = {("POST", "/api/v1/run-chains"): 2}
 # Schedule writes need a block that has a schedule: published, and a draft beside it.
 EXAMPLES_WITH_SCHEDULE: dict[tuple[str, str], Callable[[Api, Schedules], Example]] = {
     ("POST", "/api/v1/runs"): lambda api, made: (Role.COORDINATOR, "/api/v1/runs", QUICK_BLOCK),

@@ -75,7 +75,7 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/api/v1/runs/{run_id}/diff"): COORDINATOR,
     ("POST", "/api/v1/runs/{run_id}/publish"): COORDINATOR,
     ("POST", "/api/v1/runs/{run_id}/cancel"): COORDINATOR,
-    ("POST", "/api/v1/runs/blocks"): COORDINATOR,
+    ("POST", "/api/v1/run-chains"): COORDINATOR,
     ("GET", "/api/v1/runs/{run_id}/events"): COORDINATOR,
 }
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
+import anyio
 from sqlalchemy import Engine, select
 
 from residency.db import unit_of_work
@@ -30,27 +31,14 @@ def sse(event: str, data: dict[str, Any], event_id: int | None = None) -> str:
     return f"{head}event: {event}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n"
 
 
-def run_events(engine: Engine, run_id: int, after_point: int = 0) -> Iterator[str]:
+async def run_events(engine: Engine, run_id: int, after_point: int = 0) -> AsyncIterator[str]:
+    """Async, so that a watcher holds no thread while it waits: only each read of the database
+    takes one, from the server's pool, for a moment."""
     yield f"retry: {RETRY_MS}\n\n"
     state: dict[str, Any] | None = None
     began = quiet_since = time.monotonic()
     while time.monotonic() - began < MAX_STREAM_S:
-        with unit_of_work(engine) as session:
-            run = get_run(session, run_id)
-            points = list(
-                session.scalars(
-                    select(RunProgressPoint)
-                    .where(RunProgressPoint.run_id == run_id, RunProgressPoint.id > after_point)
-                    .order_by(RunProgressPoint.id)
-                )
-            )
-            now_state = {
-                "status": run.status.value,
-                "message": run.message,
-                "cancel_requested": run.cancel_requested_at is not None,
-            }
-            ended = run.status not in LIVE_STATUSES
-            found = [(p.id, _point(p)) for p in points]
+        now_state, ended, found = await anyio.to_thread.run_sync(_read, engine, run_id, after_point)
         for point_id, point in found:
             yield sse("progress", point, point_id)
             after_point = point_id
@@ -65,7 +53,27 @@ def run_events(engine: Engine, run_id: int, after_point: int = 0) -> Iterator[st
         elif time.monotonic() - quiet_since >= KEEPALIVE_S:
             yield ": keepalive\n\n"
             quiet_since = time.monotonic()
-        time.sleep(POLL_S)
+        await anyio.sleep(POLL_S)
+
+
+def _read(
+    engine: Engine, run_id: int, after_point: int
+) -> tuple[dict[str, Any], bool, list[tuple[int, dict[str, Any]]]]:
+    """The run's state, whether it has ended, and its progress points after `after_point`."""
+    with unit_of_work(engine) as session:
+        run = get_run(session, run_id)
+        points = session.scalars(
+            select(RunProgressPoint)
+            .where(RunProgressPoint.run_id == run_id, RunProgressPoint.id > after_point)
+            .order_by(RunProgressPoint.id)
+        )
+        found = [(p.id, _point(p)) for p in points]
+        state = {
+            "status": run.status.value,
+            "message": run.message,
+            "cancel_requested": run.cancel_requested_at is not None,
+        }
+        return state, run.status not in LIVE_STATUSES, found
 
 
 def _point(point: RunProgressPoint) -> dict[str, Any]:

@@ -76,7 +76,7 @@ def _point_id(text: str | None) -> int:
     return int(text)
 
 
-@router.post("/runs/blocks", response_model=RunsStarted, status_code=202)
+@router.post("/run-chains", response_model=RunsStarted, status_code=202)
 def start_blocks(
     body: BlocksRequest,
     request: Request,
