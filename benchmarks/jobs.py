@@ -15,7 +15,10 @@ limit) and polls it every 10 ms:
 3. cancel latency: 5 s into the solve, from sending POST /cancel to the run seen ended.
 
 Prints each run's figures, then the median over the runs (the progress median is over every
-solution of every run). Server and client share the machine: these are loopback figures."""
+solution of every run), and the most database connections the deployment held meanwhile.
+Then, for scaling out, blocks 9 and 11 with a 20 s limit each, first one after the other and
+then both at once on the worker's two processes: each one's objective and gap, alone and
+side by side. Server and client share the machine: these are loopback figures."""
 
 from __future__ import annotations
 
@@ -30,7 +33,7 @@ from typing import Any
 
 import httpx2 as httpx
 from api import demo_published, prepare
-from sqlalchemy import select
+from sqlalchemy import Engine, select, text
 
 from residency.auth import service
 from residency.auth.models import Role, User
@@ -43,6 +46,8 @@ EMAIL, PASSWORD = "bench.chief@example.org", "Bench-Copper-Meadow-58"
 RUN = {"kind": "block", "academic_year": 2025, "block": 10, "time_limit_s": 120}
 POLL_S = 0.01
 CANCEL_AFTER_S = 5.0
+SIDE_BY_SIDE = (9, 11)
+SIDE_BY_SIDE_LIMIT_S = 20
 
 
 def add_coordinator(url: str) -> None:
@@ -55,7 +60,15 @@ def add_coordinator(url: str) -> None:
     engine.dispose()
 
 
-def one_run(api: httpx.Client) -> dict[str, Any]:
+def connections(engine: Engine) -> int:
+    with engine.connect() as connection:
+        count = connection.scalar(
+            text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
+        )
+    return int(count or 0) - 1  # not this one
+
+
+def one_run(api: httpx.Client, engine: Engine) -> dict[str, Any]:
     sent = time.monotonic()
     run_id = api.post("/api/v1/runs", json=RUN).json()["id"]
     run = api.get(f"/api/v1/runs/{run_id}").json()
@@ -64,7 +77,9 @@ def one_run(api: httpx.Client) -> dict[str, Any]:
         run = api.get(f"/api/v1/runs/{run_id}").json()
     started = time.monotonic()
     seen: dict[int, float] = {}  # solutions count -> progress latency
+    most = 0
     while time.monotonic() - started < CANCEL_AFTER_S:
+        most = max(most, connections(engine))
         solver = api.get(f"/api/v1/runs/{run_id}").json()["progress"]["solver"]
         if solver and solver["solutions"] not in seen and solver["found_at"]:
             found = datetime.fromisoformat(solver["found_at"])
@@ -78,7 +93,33 @@ def one_run(api: httpx.Client) -> dict[str, Any]:
         "start_s": started - sent,
         "progress_s": list(seen.values()),
         "cancel_s": time.monotonic() - asked,
+        "connections": most,
     }
+
+
+def finished(api: httpx.Client, run_ids: list[int]) -> list[dict[str, Any]]:
+    while True:
+        runs = [api.get(f"/api/v1/runs/{run_id}").json() for run_id in run_ids]
+        if all(run["finished_at"] for run in runs):
+            return runs
+        time.sleep(0.2)
+
+
+def side_by_side(api: httpx.Client) -> None:
+    body = RUN | {"time_limit_s": SIDE_BY_SIDE_LIMIT_S}
+    alone = [
+        finished(api, [api.post("/api/v1/runs", json=body | {"block": block}).json()["id"]])[0]
+        for block in SIDE_BY_SIDE
+    ]
+    ids = [api.post("/api/v1/runs", json=body | {"block": b}).json()["id"] for b in SIDE_BY_SIDE]
+    together = finished(api, ids)
+    for block, one, two in zip(SIDE_BY_SIDE, alone, together, strict=True):
+        print(
+            f"block {block} at {SIDE_BY_SIDE_LIMIT_S} s: alone objective "
+            f"{one['result']['objective']:g} gap {100 * one['result']['gap']:.1f} %; "
+            f"side by side objective {two['result']['objective']:g} gap "
+            f"{100 * two['result']['gap']:.1f} %"
+        )
 
 
 def main() -> None:
@@ -96,28 +137,32 @@ def main() -> None:
         stack_on(args.database_url, Path(folder), RESIDENCY_REDIS_URL=args.redis_url) as stack,
     ):
         stack.start("web", "serve", "--port", str(stack.port))
-        stack.start("worker", "worker")
+        stack.start("worker", "worker", "--concurrency", "2")
         stack.wait_for_web()
         stack.wait_for_log("worker", "ready.")
         login = {"email": EMAIL, "password": PASSWORD}
         token = httpx.post(f"{stack.url}/api/v1/auth/login", json=login).json()["access_token"]
         headers = {"Authorization": f"Bearer {token}"}
         with httpx.Client(base_url=stack.url, headers=headers, timeout=30) as api:
+            engine = build_engine(args.database_url)
             for number in range(1, args.runs + 1):
-                found = one_run(api)
+                found = one_run(api, engine)
                 results.append(found)
                 progress = ", ".join(f"{s:.2f}" for s in found["progress_s"])
                 print(
                     f"run {number}: start {found['start_s']:.3f} s, cancel "
-                    f"{found['cancel_s']:.3f} s, progress per solution [{progress}] s"
+                    f"{found['cancel_s']:.3f} s, {found['connections']} connections, "
+                    f"progress per solution [{progress}] s"
                 )
+            side_by_side(api)
     every_progress = [s for r in results for s in r["progress_s"]]
     start = statistics.median(r["start_s"] for r in results)
     cancel = statistics.median(r["cancel_s"] for r in results)
     print(
         f"median over {len(results)} runs: start {start:.3f} s, progress "
         f"{statistics.median(every_progress):.3f} s (max {max(every_progress):.3f} s, "
-        f"{len(every_progress)} solutions), cancel {cancel:.3f} s"
+        f"{len(every_progress)} solutions), cancel {cancel:.3f} s; at most "
+        f"{max(r['connections'] for r in results)} database connections"
     )
 
 

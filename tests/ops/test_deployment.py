@@ -13,13 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import typer
 import yaml
 from celery import Celery
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from residency.cli import app as residency_app
 from residency.cli import main
 from residency.config import Settings
 from residency.web import create_app
@@ -226,23 +224,7 @@ def test_the_worker_consumes_every_routed_queue(cli_db: str, cli_env: pytest.Mon
     assert {route["queue"] for route in ROUTES.values()} <= consumed
 
 
-BEAT_MISSING = "beat" not in typer.main.get_command(residency_app).commands
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        "migrate",
-        "web",
-        "worker",
-        pytest.param(
-            "beat",
-            marks=pytest.mark.xfail(
-                BEAT_MISSING, reason="`residency beat` is not merged yet", strict=True
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize("name", ["migrate", "web", "worker", "beat"])
 def test_each_command_is_one_residency_accepts(
     name: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
