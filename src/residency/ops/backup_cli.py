@@ -13,10 +13,9 @@ from sqlalchemy import Engine
 from residency.config import get_settings
 from residency.console import console, err_console
 from residency.db import engine_for, get_engine
-from residency.errors import ResidencyError
 from residency.ops import migrations
 from residency.ops.backup import list_backups, take_backup, verify_backup
-from residency.ops.backup_location import location_problem
+from residency.ops.backup_location import location_warning
 from residency.ops.backup_manifest import Manifest
 from residency.ops.backup_store import store_for
 from residency.ops.doctor import Limits, failed, run_checks
@@ -61,10 +60,7 @@ def backup(
 
 
 def _warn_about_location(engine: Engine, folder: Path) -> None:
-    try:
-        problem = location_problem(store_for(engine), folder)
-    except ResidencyError:
-        return  # the server will not say where its data lives; `residency doctor` reports it
+    problem = location_warning(engine, folder)
     if problem:
         err_console.print(f"warning: {problem}", markup=False)
 

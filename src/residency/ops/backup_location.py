@@ -7,7 +7,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from residency.ops.backup_store import Store
+from sqlalchemy import Engine
+
+from residency.errors import ResidencyError
+from residency.ops.backup_store import Store, store_for
 
 CONTAINER_MARKERS = (Path("/.dockerenv"), Path("/run/.containerenv"))
 
@@ -50,3 +53,12 @@ def location_problem(store: Store, folder: Path) -> str | None:
         f"the backup folder {folder.resolve()} is {reason}: deleting that storage would take "
         "the backups with it; set RESIDENCY_BACKUP_DIR (or --dir) to a folder outside it"
     )
+
+
+def location_warning(engine: Engine, folder: Path) -> str | None:
+    """What is wrong with keeping this engine's backups in the folder, if anything we can tell
+    (a server that will not say where its data lives is `residency doctor`'s to report)."""
+    try:
+        return location_problem(store_for(engine), folder)
+    except ResidencyError:
+        return None

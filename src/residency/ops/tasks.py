@@ -4,17 +4,13 @@ prune`, into RESIDENCY_BACKUP_DIR with the retention settings."""
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from celery import shared_task
-from sqlalchemy import Engine
 
 from residency.config import get_settings
 from residency.db import get_engine
-from residency.errors import ResidencyError
 from residency.ops.backup import take_backup
-from residency.ops.backup_location import location_problem
-from residency.ops.backup_store import store_for
+from residency.ops.backup_location import location_warning
 from residency.ops.retention import RetentionPolicy, prune
 
 log = logging.getLogger("residency.worker")
@@ -28,15 +24,8 @@ def nightly_backup() -> None:
     assert folder is not None  # filled in by the settings
     files = take_backup(engine, folder, reason="nightly")
     log.info("nightly backup: %s (%s rows)", files.dump, files.manifest.total_rows)
-    _warn_about_location(engine, folder)
-    report = prune(folder, RetentionPolicy.of_settings(settings))
-    log.info("nightly prune: kept %s backups, removed %s", len(report.kept), len(report.removed))
-
-
-def _warn_about_location(engine: Engine, folder: Path) -> None:
-    try:
-        problem = location_problem(store_for(engine), folder)
-    except ResidencyError:
-        return  # the server will not say where its data lives; `residency doctor` reports it
+    problem = location_warning(engine, folder)
     if problem:
         log.warning("nightly backup: %s", problem)
+    report = prune(folder, RetentionPolicy.of_settings(settings))
+    log.info("nightly prune: kept %s backups, removed %s", len(report.kept), len(report.removed))
