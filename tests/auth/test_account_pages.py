@@ -18,8 +18,9 @@ from residency.db import unit_of_work
 from residency.web import create_app
 
 EMAIL = "chief@example.org"
-# What only the page layer decides (cookie flags, the form's token, the throttle's message on
-# the page) runs on SQLite; the throttling itself is tested on both engines in test_sessions.py.
+# What only the page layer decides (cookie flags, the form's token, what the form shows after a
+# refusal, sign-out) runs on SQLite; throttling and revocation are tested on both engines in
+# test_sessions.py. Opening a cookie session and changing the password run on both here.
 SQLITE_ONLY = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 NEW_PASSWORD = "Quiet-Fjord-Amber-42"
 
@@ -61,6 +62,7 @@ def test_the_session_cookie_is_secure_outside_development(api: Api) -> None:
     assert any(c.startswith("residency_session=") and "Secure" in c for c in cookies)
 
 
+@SQLITE_ONLY
 def test_a_wrong_password_is_said_at_the_form_which_keeps_the_email(api: Api) -> None:
     user_with_password(api, EMAIL)
     wrong = _sign_in(api.client, EMAIL, "not-the-password")
@@ -143,6 +145,7 @@ def test_a_one_time_password_is_changed_first_with_the_policy_next_to_the_field(
     assert _count(api, AuditEvent) == audited + 1
 
 
+@SQLITE_ONLY
 def test_signing_out_ends_the_session_and_says_so(api: Api) -> None:
     user_with_password(api, EMAIL)
     _sign_in(api.client, EMAIL, PASSWORD)

@@ -120,13 +120,19 @@ def test_pages_answer_failures_in_html_and_the_api_keeps_its_json(api: Api) -> N
     def admins_only(_: Principal = Depends(page_user(Permission.MANAGE_USERS))) -> str:
         return "the admins' page"
 
+    def typed(year: int) -> str:
+        return str(year)
+
     app.add_api_route("/broken-for-this-test", broken_page)
+    app.add_api_route("/typed-for-this-test", typed)
     app.add_api_route("/admins-only-for-this-test", admins_only)
     client = TestClient(app, raise_server_exceptions=False)
     missing = client.get("/no-such-page")
     assert missing.status_code == 404 and missing.headers["content-type"].startswith("text/html")
     assert "There is no page at this address." in missing.text
     assert client.put("/login").status_code == 405
+    mistyped = client.get("/typed-for-this-test?year=soon")
+    assert mistyped.status_code == 422 and "year: Input should be a valid integer" in mistyped.text
     broken = client.get("/broken-for-this-test")
     assert broken.status_code == 500 and "incident" in broken.text
     assert "secret detail" not in broken.text and "Traceback" not in broken.text

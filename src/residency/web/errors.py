@@ -78,6 +78,12 @@ def _domain(_: Request, exc: Exception) -> JSONResponse:
 
 def _validation(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    field, message = validation_message(exc)
+    return error_response(422, "invalid_input", message, field)
+
+
+def validation_message(exc: RequestValidationError) -> tuple[str | None, str]:
+    """The field the caller sent wrong and a sentence naming it (the first problem found)."""
     first = exc.errors()[0]
     # ("body", "email") is `email`, ("query", "kind") is `kind`: the name the caller sent.
     location = [str(part) for part in first.get("loc", ()) if part not in LOCATIONS]
@@ -87,7 +93,7 @@ def _validation(_: Request, exc: Exception) -> JSONResponse:
         field, message = "body", "the request body is not valid JSON"
     elif first.get("type") == "extra_forbidden":
         message = "is not a field of this request"
-    return error_response(422, "invalid_input", f"{field}: {message}" if field else message, field)
+    return field, f"{field}: {message}" if field else message
 
 
 def _http(request: Request, exc: Exception) -> JSONResponse:

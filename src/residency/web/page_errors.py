@@ -36,7 +36,7 @@ def error_page(request: Request, exc: Exception) -> Response:
         status = exc.status_code
         message = HTTP_SENTENCES.get(status, str(exc.detail))
     elif isinstance(exc, RequestValidationError):
-        status, message = 404, HTTP_SENTENCES[404]  # a malformed address names no page
+        status, message = 422, errors.validation_message(exc)[1]  # e.g. ?year=abc
     else:
         status = 500
         incident = errors.log_incident(exc)
