@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from residency.auth import service
 from residency.cli import main
+from residency.db import unit_of_work
+from residency.ops.demo_accounts import DEMO_ACCOUNTS
 
 # Each solve of the demo (the year's plan, then Block 10) gets this many seconds in tests.
 TEST_TIME_LIMIT = "10"
@@ -29,6 +33,14 @@ def test_demo_on_the_embedded_default_creates_var_residency_db(
     assert "Block 10 rotations: annual plan run 1" in out
     assert "Block 10 of 2025-2026: run 2 succeeded" in out
     assert "ACGME re-check of the saved Block 10" in out
+    sign_in = out[out.index("Web app: start it with `residency serve`") :]
+    assert "open http://127.0.0.1:8000/ and sign in as" in sign_in
+    passwords = re.findall(r"(demo-\w+@example.org)\s+one-time password (\S+)", sign_in)
+    assert [email for email, _ in passwords] == [email for email, *_ in DEMO_ACCOUNTS]
+    with unit_of_work() as session:  # each printed password signs in, and must be changed
+        for email, password in passwords:
+            user = service.attempt_login(session, email, password, "test")
+            assert user is not None and user.must_change_password
 
 
 def test_demo_twice_changes_nothing(
@@ -43,6 +55,8 @@ def test_demo_twice_changes_nothing(
     assert "28 people" in out
     assert "Block 10 rotations: the published annual plan" in out
     assert "Block 10 already has a published schedule (run 2); kept as it is." in out
+    assert out.count("made by an earlier demo run, with the password printed then") == 3
+    assert "one-time password " not in out
 
 
 def test_the_installed_command_prints_no_traceback_on_bad_input(tmp_path: Path) -> None:

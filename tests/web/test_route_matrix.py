@@ -1,4 +1,5 @@
-"""Every route of the app, from its route table, against the access each role must get.
+"""Every API route of the app, from its route table, against the access each role must get
+(the web pages' routes have their own matrix: test_page_matrix.py).
 
 A route added without an entry here fails `test_every_route_is_in_the_matrix`; an entry whose
 route went away fails it too. The matrix is written out by hand, independently of the
@@ -12,6 +13,7 @@ from fastapi.routing import iter_route_contexts
 
 from fixtures.api import ROLES, Api
 from residency.auth.models import Role
+from residency.web.paths import is_page
 
 PUBLIC = "public"  # anonymous callers get through (a credential may be in the body)
 ANYONE = frozenset(ROLES)  # any signed-in user
@@ -91,11 +93,13 @@ PARAMETER_VALUES = {
 }
 
 
-def routes_of(api: Api) -> list[tuple[str, str]]:
+def routes_of(api: Api, pages: bool = False) -> list[tuple[str, str]]:
+    """The API's routes (/api and the health checks), or with `pages` the web pages' ones."""
     found = []
     for route in iter_route_contexts(api.client.app.routes):  # type: ignore[attr-defined]
         methods = set(route.methods or ()) - {"HEAD", "OPTIONS"}
-        found += [(method, str(route.path)) for method in sorted(methods)]
+        if route.path is not None and is_page(route.path) == pages:
+            found += [(method, str(route.path)) for method in sorted(methods)]
     assert found, "the app has no routes: the route table could not be read"
     return found
 

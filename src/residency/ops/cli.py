@@ -9,10 +9,12 @@ import typer
 from residency.console import console
 from residency.db import check_reachable, get_engine, unit_of_work
 from residency.ops import migrations
+from residency.ops.demo_accounts import ensure_demo_accounts, print_sign_in
 from residency.ops.summary import program_summary
 from residency.program.cli import print_import_report
 from residency.program.demo import DEMO_YEAR, demo_program
 from residency.program.service import import_program
+from residency.web.cli import SERVE_ADDRESS
 
 db_app = typer.Typer(help="Database schema: migrate and check the version.", no_args_is_help=True)
 seed_app = typer.Typer(help="Write data straight to the database (no HTTP).", no_args_is_help=True)
@@ -70,8 +72,8 @@ def seed_demo() -> None:
 
 
 def demo() -> None:
-    """The main job: migrate, seed the demo program, summarise it, generate Block 10 and
-    re-check it with the ACGME checker."""
+    """The main job: migrate, seed the demo program, summarise it, generate Block 10,
+    re-check it with the ACGME checker, and make the web app's demo accounts."""
     engine = get_engine()
     check_reachable(engine)
     migrations.upgrade(engine)
@@ -93,6 +95,9 @@ def demo() -> None:
     from residency.ops.demo import demo_block  # the solver is imported only when needed
 
     demo_block(engine, DEMO_YEAR, DEMO_BLOCK, console)
+    with unit_of_work(engine) as session:
+        accounts = ensure_demo_accounts(session)
+    print_sign_in(accounts, SERVE_ADDRESS, console)
 
 
 def register(app: typer.Typer) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from residency.config import Settings, get_settings
 from residency.db import check_reachable, get_engine
 from residency.ops.migrations import require_current_schema
-from residency.web import errors, routes
+from residency.web import page_errors, routes
 from residency.web.executor import executor_for, fail_orphaned_runs
 from residency.web.middleware import BodyLimit, SecurityHeaders, SingleQueryValues
 
@@ -44,7 +44,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     app.state.engine = bound
     app.state.settings = settings
     app.state.executor = executor_for(bound, settings)
-    errors.install(app)
+    page_errors.install(app)  # JSON errors for the API, HTML pages for the web pages
     routes.mount(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(SingleQueryValues)

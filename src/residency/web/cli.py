@@ -8,19 +8,24 @@ import typer
 from residency.console import err_console
 
 FACTORY = "residency.web.app:create_app"
+DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8000
+SERVE_ADDRESS = f"http://{DEFAULT_HOST}:{DEFAULT_PORT}/"  # what `residency serve` listens on
 
 
 def serve(
-    host: str = typer.Option("127.0.0.1", help="Address to listen on (0.0.0.0: every one)."),
-    port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on."),
+    host: str = typer.Option(DEFAULT_HOST, help="Address to listen on (0.0.0.0: every one)."),
+    port: int = typer.Option(DEFAULT_PORT, min=1, max=65535, help="Port to listen on."),
 ) -> None:
-    """Serve the API (docs/api.md). Refuses a database at another schema revision."""
+    """Serve the web app (docs/web.md) and the API (docs/api.md). Refuses a database at
+    another schema revision."""
     import uvicorn
 
     from residency.web.app import create_app
 
     app = create_app()  # checks the database and its schema before listening
-    err_console.print(f"serving on http://{host}:{port} (API under /api/v1)", markup=False)
+    err_console.print(
+        f"serving on http://{host}:{port} (web app at /, API under /api/v1)", markup=False
+    )
     uvicorn.run(app, host=host, port=port, log_level="info", access_log=False, server_header=False)
 
 

@@ -22,6 +22,7 @@ from residency.auth.permissions import Permission, allows
 from residency.auth.tokens import Principal
 from residency.db import unit_of_work
 from residency.errors import Forbidden, InputError, Unauthenticated
+from residency.web.paths import is_api
 
 COOKIE_NAME = "residency_session"
 SAFE_METHODS = frozenset({"GET", "HEAD"})
@@ -42,18 +43,28 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def signed_in(request: Request, credentials: HTTPAuthorizationCredentials | None) -> Principal:
+def signed_in(
+    request: Request, credentials: HTTPAuthorizationCredentials | None, csrf_checked: bool = False
+) -> Principal:
+    """`csrf_checked`: a web page's form whose CSRF token was verified (web/csrf.py)."""
     if credentials is not None and credentials.scheme.lower() == "bearer":
         token, purpose = credentials.credentials, TokenPurpose.ACCESS
-    elif COOKIE_NAME in request.cookies and request.method in SAFE_METHODS:
-        # A browser sends cookies on its own; until the web pages add CSRF tokens, a cookie
-        # session may read but never change anything.
+    elif COOKIE_NAME in request.cookies and cookie_may_act(request, csrf_checked):
         token, purpose = request.cookies[COOKIE_NAME], TokenPurpose.COOKIE
     else:
         raise Unauthenticated("not signed in: send an access token (Authorization: Bearer ...)")
     with unit_of_work(engine_of(request)) as session:
         principal = tokens.authenticate(session, token, purpose)
     return principal
+
+
+def cookie_may_act(request: Request, csrf_checked: bool) -> bool:
+    """A browser sends cookies on its own, so a cookie session may read anything its role may,
+    but change something only through a page's form that carried its CSRF token; never through
+    the API, whose writes take an access token (docs/web.md, "Cookies and CSRF")."""
+    if request.method in SAFE_METHODS:
+        return True
+    return csrf_checked and not is_api(request.url.path)
 
 
 def allow(permission: Permission) -> Callable[..., Principal]:

@@ -1,15 +1,16 @@
-"""One JSON error shape for every failure, mapped from the domain errors in one place:
+"""One JSON error shape for every failure of the API, mapped from the domain errors in one place:
 {"error": {"code", "message", "field"}}. No response ever carries a stack trace."""
 
 from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.routing import iter_route_contexts
 from starlette.exceptions import HTTPException
 
@@ -65,7 +66,7 @@ def error_response(
 
 def _domain(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ResidencyError)
-    status, code = next((s, c) for cls, s, c in DOMAIN_ERRORS if isinstance(exc, cls))
+    status, code = status_of(exc)
     reasons = getattr(exc, "reasons", None)  # e.g. the rules a refused edit breaks
     extra = {"reasons": [str(reason) for reason in reasons]} if reasons else {}
     message = " ".join(str(exc).split())
@@ -77,6 +78,12 @@ def _domain(_: Request, exc: Exception) -> JSONResponse:
 
 def _validation(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    field, message = validation_message(exc)
+    return error_response(422, "invalid_input", message, field)
+
+
+def validation_message(exc: RequestValidationError) -> tuple[str | None, str]:
+    """The field the caller sent wrong and a sentence naming it (the first problem found)."""
     first = exc.errors()[0]
     # ("body", "email") is `email`, ("query", "kind") is `kind`: the name the caller sent.
     location = [str(part) for part in first.get("loc", ()) if part not in LOCATIONS]
@@ -86,7 +93,7 @@ def _validation(_: Request, exc: Exception) -> JSONResponse:
         field, message = "body", "the request body is not valid JSON"
     elif first.get("type") == "extra_forbidden":
         message = "is not a field of this request"
-    return error_response(422, "invalid_input", f"{field}: {message}" if field else message, field)
+    return field, f"{field}: {message}" if field else message
 
 
 def _http(request: Request, exc: Exception) -> JSONResponse:
@@ -110,16 +117,28 @@ def allowed_methods(request: Request) -> list[str]:
     return sorted(methods)
 
 
-def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+def log_incident(exc: Exception) -> str:
+    """Logs a bug with its traceback under a new incident id, for the answer to name."""
     incident = uuid.uuid4().hex[:12]
     log.error("internal error %s: %s", incident, type(exc).__name__, exc_info=exc)
+    return incident
+
+
+def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+    incident = log_incident(exc)
     return error_response(
         500, "internal", f"internal error (incident {incident}); the server log has the details"
     )
 
 
-def install(app: FastAPI) -> None:
-    app.add_exception_handler(ResidencyError, _domain)
-    app.add_exception_handler(RequestValidationError, _validation)
-    app.add_exception_handler(HTTPException, _http)
-    app.add_exception_handler(Exception, _unexpected)
+def status_of(exc: ResidencyError) -> tuple[int, str]:
+    return next((s, c) for cls, s, c in DOMAIN_ERRORS if isinstance(exc, cls))
+
+
+# Installed by residency/web/page_errors.py, which answers the web pages' failures with HTML.
+HANDLERS: tuple[tuple[type[Exception], Callable[[Request, Exception], Response]], ...] = (
+    (ResidencyError, _domain),
+    (RequestValidationError, _validation),
+    (HTTPException, _http),
+    (Exception, _unexpected),
+)

@@ -9,6 +9,7 @@ from urllib.parse import parse_qsl
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from residency.web.errors import error_body
+from residency.web.paths import is_page
 
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -20,6 +21,12 @@ SECURITY_HEADERS = [
 ]
 # The API answers JSON; only the interactive docs page loads scripts (from the same origin).
 API_CSP = b"default-src 'none'; frame-ancestors 'none'"
+# The web pages load our own styles, images and scripts and post forms to us, nothing else:
+# no inline script or style, no other origin (docs/web.md, "Security headers").
+PAGE_CSP = (
+    b"default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; "
+    b"connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
 DOCS_CSP = (
     b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
     b"script-src 'self' 'unsafe-inline'; frame-ancestors 'none'"
@@ -34,7 +41,7 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        csp = DOCS_CSP if scope["path"].startswith("/api/docs") else API_CSP
+        csp = csp_for(scope["path"])
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -48,6 +55,12 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+def csp_for(path: str) -> bytes:
+    if path.startswith("/api/docs"):
+        return DOCS_CSP
+    return PAGE_CSP if is_page(path) else API_CSP
 
 
 class BodyLimit:

@@ -1,4 +1,5 @@
-"""Every route of the service, mounted from each domain's api.py, and the API's description.
+"""Every route of the service, mounted from each domain's api.py and pages.py, and the API's
+description.
 
 The OpenAPI document and the interactive docs need a signed-in user like every data route: the
 only anonymous routes are the health checks and the ones that take a credential (login, token
@@ -20,6 +21,7 @@ from residency.auth.tokens import Principal
 from residency.errors import NotFoundError
 from residency.web.deps import allow, refuse_unknown_query
 from residency.web.schemas import ERROR_RESPONSES
+from residency.web.templating import STATIC_PREFIX, static_files
 
 STRICT = [Depends(refuse_unknown_query)]
 DOCS_ASSETS = frozenset({"swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png"})
@@ -63,6 +65,18 @@ def mount(app: FastAPI) -> None:
     ):
         app.include_router(router, responses=ERROR_RESPONSES, dependencies=STRICT)
     app.include_router(description_router(app))
+    mount_pages(app)
+
+
+def mount_pages(app: FastAPI) -> None:
+    """The web pages, from each domain's pages.py (docs/web.md), and their static assets.
+    Pages are left out of the OpenAPI document: they answer HTML to a browser."""
+    from residency.auth import pages as auth_pages
+    from residency.web import home_pages
+
+    for router in (home_pages.router, auth_pages.router):
+        app.include_router(router)
+    app.mount(STATIC_PREFIX, static_files(), name="static")
 
 
 def description_router(app: FastAPI) -> APIRouter:

@@ -1,0 +1,78 @@
+"""CSRF protection of the web pages' forms (docs/web.md, "Cookies and CSRF").
+
+A browser attaches the session cookie to any request for this site, a forged one from another
+site included, so every form POST must also carry a token that only a page of ours could have
+put in it. The token is an HMAC with RESIDENCY_SECRET_KEY, so nothing is stored:
+
+- signed in: the HMAC of the session cookie's value. The cookie is HttpOnly, so a page on
+  another site can neither read it nor compute the token; it changes with every sign-in and
+  dies with the session.
+- the sign-in form, before any session: a random value in a cookie of its own (HttpOnly, path
+  /login) and, in the form, its HMAC (a signed double-submit cookie).
+
+A POST without the token, with a wrong one, or that the browser says came from another site
+(Sec-Fetch-Site: cross-site) is refused with 403 before the route runs, so nothing changes."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from fastapi import Request
+
+from residency.errors import Forbidden
+from residency.web.deps import COOKIE_NAME, SAFE_METHODS
+
+FIELD = "csrf_token"  # the hidden field every form carries (templating.csrf_field)
+LOGIN_COOKIE = "residency_login_csrf"
+REFUSAL = (
+    "csrf_token: the form is out of date or was not sent from this site's page "
+    "(reload the page and send the form again)"
+)
+
+
+def _sign(request: Request, purpose: str, value: str) -> str:
+    key = request.app.state.settings.secret_key.get_secret_value().encode()
+    return hmac.new(key, f"{purpose}\0{value}".encode(), hashlib.sha256).hexdigest()
+
+
+def session_token(request: Request) -> str | None:
+    """The token of the request's session cookie; None without one."""
+    cookie = request.cookies.get(COOKIE_NAME)
+    return _sign(request, "session", cookie) if cookie else None
+
+
+def new_login_cookie() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def login_token(request: Request, cookie: str) -> str:
+    return _sign(request, "login", cookie)
+
+
+async def checked_form(request: Request) -> bool:
+    """The dependency of every page route: True when an unsafe request's form carried the
+    token of its session cookie (which deps.signed_in then accepts); refuses it otherwise.
+    Reading the form here is free for the route: Starlette keeps the parsed form."""
+    if request.method in SAFE_METHODS:
+        return False
+    await _require(request, session_token(request))
+    return True
+
+
+async def checked_login_form(request: Request) -> None:
+    cookie = request.cookies.get(LOGIN_COOKIE)
+    await _require(request, login_token(request, cookie) if cookie else None)
+
+
+async def _require(request: Request, expected: str | None) -> None:
+    sent = (await request.form()).get(FIELD)
+    cross_site = request.headers.get("sec-fetch-site") == "cross-site"
+    if (
+        cross_site
+        or expected is None
+        or not isinstance(sent, str)
+        or not hmac.compare_digest(sent.encode(), expected.encode())
+    ):
+        raise Forbidden(REFUSAL, field=FIELD)

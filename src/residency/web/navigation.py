@@ -1,0 +1,24 @@
+"""The header's navigation: each page a role may open, in order. A page is listed here when it
+exists, with the permission its route declares (tests/web/test_page_matrix.py holds each link
+to the role matrix of its page), so a person never sees a link that answers 403."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from residency.auth.permissions import Permission, allows
+from residency.auth.tokens import Principal
+
+
+@dataclass(frozen=True)
+class NavLink:
+    label: str
+    href: str
+    permission: Permission
+
+
+NAV: tuple[NavLink, ...] = (NavLink("Dashboard", "/", Permission.READ_OWN),)
+
+
+def nav_for(who: Principal) -> list[NavLink]:
+    return [link for link in NAV if allows(who.role, link.permission)]

@@ -1,0 +1,101 @@
+"""Every web page route, from the app's route table, against the access each role must get,
+like test_route_matrix.py for the API: a page route added without an entry here fails
+`test_every_page_route_is_in_the_matrix`. A page answers a browser: not signed in, a GET is
+sent to sign in (303) and a POST is refused (403: no session, so no CSRF token); a role that
+may not open it gets a 403 page."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+import pytest
+from test_route_matrix import ANYONE, PUBLIC, routes_of
+
+from fixtures.api import ROLES, Api
+from fixtures.pages import cookie_of, csrf_in, form_token
+from residency.auth.models import Role
+from residency.web.csrf import LOGIN_COOKIE
+from residency.web.navigation import NAV
+
+PAGES: dict[tuple[str, str], str | frozenset[Role]] = {
+    # accounts (auth/pages.py)
+    ("GET", "/login"): PUBLIC,
+    ("POST", "/login"): PUBLIC,
+    ("POST", "/logout"): ANYONE,
+    ("GET", "/account/password"): ANYONE,
+    ("POST", "/account/password"): ANYONE,
+    # the dashboard (web/home_pages.py)
+    ("GET", "/"): ANYONE,
+}
+
+
+SQLITE_ONLY = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)  # no database at stake
+
+
+@SQLITE_ONLY
+def test_every_page_route_is_in_the_matrix(api: Api) -> None:
+    routes = set(routes_of(api, pages=True))
+    assert sorted(routes - PAGES.keys()) == [], "page routes without a matrix entry"
+    assert sorted(PAGES.keys() - routes) == [], "matrix entries without a page route"
+
+
+def _anonymous(api: Api, method: str, path: str) -> int:
+    if method == "GET":
+        return api.client.get(path, follow_redirects=False).status_code
+    # A public form gets its token from its own page, as a browser would.
+    token = csrf_in(api.client.get(path).text) if PAGES[(method, path)] == PUBLIC else ""
+    return api.client.post(path, data={"csrf_token": token}, follow_redirects=False).status_code
+
+
+def _as(api: Api, role: Role, method: str, path: str) -> int:
+    cookie = cookie_of(api, role)  # a fresh session: a sign-out ends it
+    data = None
+    if method == "POST" and PAGES[(method, path)] == PUBLIC:
+        # The sign-in form's token is its own: from its page, with the cookie it comes with.
+        page = api.client.get(path, headers=cookie)
+        data = {"csrf_token": csrf_in(page.text)}
+        cookie = {"Cookie": f"{cookie['Cookie']}; {LOGIN_COOKIE}={page.cookies[LOGIN_COOKIE]}"}
+    elif method == "POST":
+        data = {"csrf_token": form_token(api, cookie)}
+    answer = api.client.request(method, path, data=data, headers=cookie, follow_redirects=False)
+    return answer.status_code
+
+
+def test_every_page_answers_each_role_as_the_matrix_says(api: Api) -> None:
+    wrong = []
+    for (method, path), access in PAGES.items():
+        anonymous = _anonymous(api, method, path)
+        if access == PUBLIC:
+            if anonymous in (401, 403) or anonymous >= 500:
+                wrong.append(f"{method} {path} anonymous: {anonymous}")
+        elif anonymous != (303 if method == "GET" else 403):
+            wrong.append(f"{method} {path} anonymous: {anonymous}")
+        for role in ROLES:
+            status = _as(api, role, method, path)
+            allowed = access == PUBLIC or role in access
+            if status >= 500 or (status == 403) == allowed:
+                wrong.append(f"{method} {path} as {role.value}: {status}")
+    assert wrong == []
+
+
+@SQLITE_ONLY
+def test_sign_in_brings_the_browser_back_to_the_page_asked_for(api: Api) -> None:
+    for (method, path), access in PAGES.items():
+        if method == "GET" and access != PUBLIC:
+            answer = api.client.get(f"{path}?x=1", follow_redirects=False)
+            assert answer.headers["location"] == f"/login?next={quote(path + '?x=1', safe='')}"
+
+
+@SQLITE_ONLY
+def test_the_navigation_links_only_pages_the_role_may_open(api: Api) -> None:
+    for role in ROLES:
+        page = api.client.get("/", headers=cookie_of(api, role)).text
+        nav = page.split('<nav class="site-nav"')[1].split("</nav>")[0]
+        links = re.findall(r'href="([^"]*)"', nav)
+        assert links, f"a {role.value} sees no navigation"
+        for href in links:
+            access = PAGES[("GET", href)]
+            assert access == PUBLIC or role in access, (role, href)
+        expected = [link.href for link in NAV if PAGES[("GET", link.href)] in (PUBLIC, ANYONE)]
+        assert set(expected) <= set(links), f"a {role.value} misses a page everyone may open"
