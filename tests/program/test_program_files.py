@@ -99,6 +99,10 @@ def _bad_shift(data: dict) -> None:
     data["rotations"][0]["duty_pattern"]["mon"] = ["25:00-18:00"]
 
 
+def _bad_color(data: dict) -> None:
+    data["rotations"][0]["color"] = "teal"
+
+
 def _curriculum_unknown_rotation(data: dict) -> None:
     data["curriculum"][0]["rotation"] = "NOPE"
 
@@ -136,6 +140,7 @@ def _holidays_in_policy(data: dict) -> None:
         (_duplicate_person, "key 'res-pgy1-01' is used by more than one person"),
         (_bad_shift, "rotations[0] (FMIT).duty_pattern: '25:00-18:00' has a clock time out"),
         (_unknown_field, "faculty[0] (fac-01).favourite_colour: unknown field"),
+        (_bad_color, "rotations[0] (FMIT).color: not a colour written #RRGGBB (e.g. #F4A6A6) (got"),
         (_curriculum_unknown_rotation, "unknown rotation abbreviation 'NOPE'"),
         (
             _half_block_of_a_whole_block_rotation,

@@ -108,6 +108,7 @@ def _rotation(template: RotationTemplate) -> Rotation:
         requires_supervision=template.requires_supervision,
         half_block=template.half_block,
         description=template.description,
+        color=template.color,
         duty_pattern=dict(pattern),
     )
 

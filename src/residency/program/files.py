@@ -33,6 +33,9 @@ def read_program_file(path: Path) -> ProgramDocument:
 
 def dump_program(document: ProgramDocument) -> str:
     data = document.model_dump(mode="json")
+    for rotation in data["rotations"]:  # written only when the program chose one
+        if rotation["color"] is None:
+            del rotation["color"]
     for resident in data["residents"]:  # JSON mode made the academic-year keys strings
         resident["pgy"] = {int(year): pgy for year, pgy in resident["pgy"].items()}
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)

@@ -23,6 +23,7 @@ from residency.calendar.public_holidays import DEFAULT_COUNTRY, is_known_country
 from residency.calendar.service import HOLIDAYS_POLICY_KEY
 from residency.input_types import IsoDate, StrictBool, StrictInt, without_nul
 from residency.people.models import KEY_LENGTH, KEY_PATTERN, MAX_PGY, MIN_PGY, FacultyRole
+from residency.rotations.colors import COLOR_PATTERN
 from residency.rotations.duty_pattern import WEEKDAYS, DutyKind
 from residency.rotations.models import ABBREVIATION_LENGTH, ABBREVIATION_PATTERN, ActivityType
 
@@ -93,8 +94,16 @@ class Rotation(Strict):
     requires_supervision: StrictBool = False
     half_block: StrictBool = False
     description: str = Field("", max_length=500)
+    color: str | None = Field(None, description='"#RRGGBB"; default: its activity type\'s')
     # Weekday -> shifts, e.g. {"mon": ["06:00-18:00"], "sat": ["19:00-07:00 in_house_call"]}.
     duty_pattern: dict[str, list[str]] = Field(default_factory=dict)
+
+    @field_validator("color")
+    @classmethod
+    def _valid_color(cls, color: str | None) -> str | None:
+        if color is not None and not re.fullmatch(COLOR_PATTERN, color):
+            raise ValueError("not a colour written #RRGGBB (e.g. #F4A6A6)")
+        return color
 
     @field_validator("duty_pattern")
     @classmethod

@@ -115,6 +115,7 @@ def _import_rotations(session: Session, rotations: list[Rotation]) -> UpsertResu
                 "requires_supervision": r.requires_supervision,
                 "half_block": r.half_block,
                 "description": r.description,
+                "color": r.color.upper() if r.color else None,
             }
             for r in rotations
         ],

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from residency.auth.permissions import Permission
 from residency.auth.tokens import Principal
 from residency.rotations import service
+from residency.rotations.colors import display_color
 from residency.rotations.duty_pattern import WEEKDAYS, ShiftSpec
 from residency.rotations.models import ABBREVIATION_LENGTH, ABBREVIATION_PATTERN
 from residency.rotations.schemas import BoundsOut, RotationOut, ShiftOut, StaffingRuleOut
@@ -55,6 +56,8 @@ def _rotation_out(found: service.TemplateWithRules) -> RotationOut:
         requires_supervision=template.requires_supervision,
         half_block=template.half_block,
         description=template.description,
+        color=display_color(template),
+        color_from_program=template.color is not None,
         duty_pattern=[_shift_out(shift) for shift in pattern.shifts],
         weekly_hours=pattern.weekly_hours(),
         staffing_rules=[

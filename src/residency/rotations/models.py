@@ -56,6 +56,8 @@ class RotationTemplate(Base):
     # Rotations such as night float run for half a block (two weeks) rather than a full one.
     half_block: Mapped[bool] = mapped_column(default=False)
     description: Mapped[str] = mapped_column(String(500), default="")
+    # "#RRGGBB" from the program file; None: the colour of its activity type (rotations/colors.py)
+    color: Mapped[str | None] = mapped_column(String(7))
 
     shifts: Mapped[list[DutyShift]] = relationship(
         back_populates="template",

@@ -37,6 +37,8 @@ class RotationOut(BaseModel):
     requires_supervision: bool
     half_block: bool = Field(description="Runs for half a block (two weeks)")
     description: str
+    color: str = Field(description="#RRGGBB: the program file's, else its activity type's")
+    color_from_program: bool = Field(description="False: the activity type's default colour")
     duty_pattern: list[ShiftOut]
     weekly_hours: float = Field(description="Duty hours of the pattern in a week, leave apart")
     staffing_rules: list[StaffingRuleOut]
