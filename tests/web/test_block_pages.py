@@ -174,6 +174,7 @@ def test_residents_see_the_published_version_others_absences_only_as_absent(
         f"{GRID}&run={run_id}", headers=cookie_of(block_10, Role.RESIDENT)
     )
     assert refused.status_code == 403 and "not a run&#39;s draft" in refused.text
+    assert 'href="/blocks">Schedule</a>' in refused.text  # the 403 page keeps the navigation
     draft = _get(block_10, Role.COORDINATOR, f"{GRID}&run={run_id}")
     assert f'Draft of <a href="/runs/{run_id}">run {run_id}</a>' in draft
     # /blocks, the navigation's "Schedule", goes to a block.

@@ -20,10 +20,8 @@ from residency.errors import InputError, RefusedError
 from residency.rotations.repository import templates_with_shifts
 from residency.scheduling.block.edits import EditRefused, SlotEdit, edit_slot
 from residency.scheduling.block.grid import FACULTY_GROUP, block_grid
-from residency.scheduling.block.pages import BLOCKS, grid_query
+from residency.scheduling.block.pages import BLOCKS, draft_or_published, grid_query
 from residency.scheduling.block.verdict import RuleBreak
-from residency.scheduling.models import RunKind
-from residency.scheduling.runs.access import readable_version
 from residency.web.deps import transaction
 from residency.web.page_deps import page_user, see_other
 from residency.web.params import MAX_ID
@@ -139,7 +137,7 @@ def edit_target(
     if n not in BLOCKS:
         raise InputError(f"block: {n} is not a block number (1 to 13)", field="block")
     academic_year = year if year is not None else calendar.default_academic_year(db)
-    version = readable_version(db, who, run, RunKind.BLOCK_SCHEDULE, academic_year, n)
+    version = draft_or_published(db, who, run, academic_year, n)
     grid = block_grid(db, academic_year, n, version, person)  # an unknown key: a clear 400
     if not grid.start <= day <= grid.end:
         raise InputError(

@@ -20,6 +20,7 @@ from residency.auth.tokens import Principal
 from residency.calendar import service as calendar
 from residency.calendar.academic_year import year_label
 from residency.calendar.models import HalfDay
+from residency.errors import Forbidden
 from residency.people.models import Person
 from residency.rotations.colors import display_color, text_color
 from residency.rotations.repository import templates_with_shifts
@@ -33,10 +34,11 @@ from residency.scheduling.block.grid_view import (
     rotations_by_abbreviation,
 )
 from residency.scheduling.models import RunKind
+from residency.scheduling.repository import Version
 from residency.scheduling.runs.access import readable_version
 from residency.scheduling.runs.versions import published, scope_of
 from residency.web.deps import transaction
-from residency.web.page_deps import page_user, see_other
+from residency.web.page_deps import PageForbidden, page_user, see_other
 from residency.web.params import DraftRun
 from residency.web.templating import render
 
@@ -101,7 +103,7 @@ def block_page(
     filters = Filters(pgy.strip(), service.strip(), person.strip())
     with transaction(request, who) as session:
         academic_year = year if year is not None else calendar.default_academic_year(session)
-        version = readable_version(session, who, run, RunKind.BLOCK_SCHEDULE, academic_year, n)
+        version = draft_or_published(session, who, run, academic_year, n)
         grid = block_grid(session, academic_year, n, version)
         rotations = rotation_colours(session)
         view = grid_view(
@@ -132,6 +134,16 @@ def block_page(
         colors_url=f"/blocks/colors.css?v={css_version(rotation_css(rotations))}",
         query=grid_query,
     )
+
+
+def draft_or_published(
+    session: Session, who: Principal, run: int | None, year: int, n: int
+) -> Version:
+    """The API's rule (runs/access.py); refused, the 403 page keeps the reader's navigation."""
+    try:
+        return readable_version(session, who, run, RunKind.BLOCK_SCHEDULE, year, n)
+    except Forbidden as refused:
+        raise PageForbidden(who, str(refused)) from None
 
 
 def calendar_check(n: int) -> None:
