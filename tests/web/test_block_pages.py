@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from fixtures.api import Api
 from fixtures.block_program import BLOCK, YEAR, generate_args
-from fixtures.pages import cookie_of, csrf_in
+from fixtures.pages import cookie_of, csrf_in, field_error
 from residency.absences.models import Absence, AbsenceType
 from residency.audit.models import AuditEvent
 from residency.auth.models import Role
@@ -221,6 +221,14 @@ def test_a_coordinator_edits_a_cell_a_rule_break_is_refused_then_saved_with_a_re
     assert '<option value="WARD" selected>' in refused.text  # what was typed is kept
     assert _edits(api) == []
     assert abbreviation(rows_of(_get(api, Role.COORDINATOR, GRID))["r3"][(day, "AM")][1]) == "ELEC"
+
+    blank = api.client.post(
+        post, data=cell | {"rotation": "WARD", "override_reason": "   "}, headers=coordinator
+    )
+    assert blank.status_code == 422 and _edits(api) == []
+    assert field_error(blank.text, "override_reason") == (
+        "override_reason: empty; say why the rule may be broken, or give none"
+    )
 
     kept = api.client.post(
         post,
