@@ -10,7 +10,7 @@ import re
 from urllib.parse import quote
 
 import pytest
-from test_route_matrix import ANYONE, PUBLIC, routes_of
+from test_route_matrix import ANYONE, COORDINATOR, PUBLIC, routes_of
 
 from fixtures.api import ROLES, Api
 from fixtures.pages import cookie_of, csrf_in, form_token
@@ -27,6 +27,17 @@ PAGES: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/account/password"): ANYONE,
     # the dashboard (web/home_pages.py)
     ("GET", "/"): ANYONE,
+    # the block grid (scheduling/block/pages.py, edit_pages.py)
+    ("GET", "/blocks"): ANYONE,
+    ("GET", "/blocks/colors.css"): ANYONE,
+    ("GET", "/blocks/{n}"): ANYONE,
+    ("GET", "/blocks/{n}/edit"): COORDINATOR,
+    ("POST", "/blocks/{n}/edit"): COORDINATOR,
+}
+# The address asked for a route with path or query parameters (a block of the mini program).
+EXAMPLES = {
+    "/blocks/{n}": "/blocks/10",
+    "/blocks/{n}/edit": "/blocks/10/edit?person=r1&day=2026-03-10&session=AM",
 }
 
 
@@ -40,18 +51,20 @@ def test_every_page_route_is_in_the_matrix(api: Api) -> None:
     assert sorted(PAGES.keys() - routes) == [], "matrix entries without a page route"
 
 
-def _anonymous(api: Api, method: str, path: str) -> int:
+def _anonymous(api: Api, method: str, route: str) -> int:
+    path = EXAMPLES.get(route, route)
     if method == "GET":
         return api.client.get(path, follow_redirects=False).status_code
     # A public form gets its token from its own page, as a browser would.
-    token = csrf_in(api.client.get(path).text) if PAGES[(method, path)] == PUBLIC else ""
+    token = csrf_in(api.client.get(path).text) if PAGES[(method, route)] == PUBLIC else ""
     return api.client.post(path, data={"csrf_token": token}, follow_redirects=False).status_code
 
 
-def _as(api: Api, role: Role, method: str, path: str) -> int:
+def _as(api: Api, role: Role, method: str, route: str) -> int:
+    path = EXAMPLES.get(route, route)
     cookie = cookie_of(api, role)  # a fresh session: a sign-out ends it
     data = None
-    if method == "POST" and PAGES[(method, path)] == PUBLIC:
+    if method == "POST" and PAGES[(method, route)] == PUBLIC:
         # The sign-in form's token is its own: from its page, with the cookie it comes with.
         page = api.client.get(path, headers=cookie)
         data = {"csrf_token": csrf_in(page.text)}

@@ -17,7 +17,10 @@ class NavLink:
     permission: Permission
 
 
-NAV: tuple[NavLink, ...] = (NavLink("Dashboard", "/", Permission.READ_OWN),)
+NAV: tuple[NavLink, ...] = (
+    NavLink("Dashboard", "/", Permission.READ_OWN),
+    NavLink("Schedule", "/blocks", Permission.READ_PUBLISHED),  # goes to the current block
+)
 
 
 def nav_for(who: Principal) -> list[NavLink]:

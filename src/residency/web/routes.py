@@ -72,9 +72,16 @@ def mount_pages(app: FastAPI) -> None:
     """The web pages, from each domain's pages.py (docs/web.md), and their static assets.
     Pages are left out of the OpenAPI document: they answer HTML to a browser."""
     from residency.auth import pages as auth_pages
+    from residency.scheduling.block import edit_pages as block_edit_pages
+    from residency.scheduling.block import pages as block_pages
     from residency.web import home_pages
 
-    for router in (home_pages.router, auth_pages.router):
+    for router in (
+        home_pages.router,
+        auth_pages.router,
+        block_pages.router,
+        block_edit_pages.router,
+    ):
         app.include_router(router)
     app.mount(STATIC_PREFIX, static_files(), name="static")
 

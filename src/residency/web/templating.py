@@ -32,6 +32,8 @@ FLASH_COOKIE = "residency_flash"
 FLASHES = {
     "signed_out": "You are signed out.",
     "password_changed": "Your password is changed. Every other session of the account ended.",
+    "cell_saved": "The cell is saved.",
+    "cell_overridden": "The cell is saved against the rules, with your override reason.",
 }
 
 
