@@ -1,0 +1,48 @@
+"""The block grid in the browser: the published Block 10 drawn with its legend, every cell
+reached by the keyboard alone in reading order, and no console error on the way."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+from test_sign_in_and_dashboard import sign_in
+
+from fixtures.block_program import BLOCK, YEAR
+from fixtures.browser import Site
+from residency.auth.models import Role
+from residency.db import unit_of_work
+from residency.scheduling.block.service import GenerateRequest, claim_block
+from residency.scheduling.runs.execute import execute_run
+from residency.scheduling.runs.versions import publish
+
+GRID = f"/blocks/{BLOCK}?year={YEAR}"
+
+
+@pytest.fixture(scope="module")
+def published(site: Site) -> int:
+    """Block 10 of the served program, generated (the first schedule that keeps every rule)
+    and published."""
+    with unit_of_work(site.engine) as session:
+        run_id = claim_block(session, GenerateRequest(YEAR, BLOCK, 5, first_feasible=True))
+    execute_run(run_id, site.engine)
+    with unit_of_work(site.engine) as session:
+        publish(session, run_id)
+    return run_id
+
+
+def test_the_keyboard_walks_the_grid_cell_by_cell(page: Page, site: Site, published: int) -> None:
+    page.goto("/login")
+    sign_in(page, site.account(Role.RESIDENT, person_key="r2"))  # r1's account is another test's
+    page.goto(GRID)
+    expect(page.get_by_role("note")).to_contain_text("Published schedule")
+    expect(page.get_by_role("heading", name="Legend")).to_be_visible()
+    cells = page.locator("table.block-grid td.cell")
+    first, second = cells.nth(0), cells.nth(1)
+    first.focus()
+    page.keyboard.press("Tab")
+    expect(second).to_be_focused()  # AM, then PM of the same day: reading order
+    assert first.get_attribute("data-day") == second.get_attribute("data-day")
+    assert (first.get_attribute("data-session"), second.get_attribute("data-session")) == (
+        "AM",
+        "PM",
+    )
