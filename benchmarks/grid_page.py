@@ -23,7 +23,7 @@ from sqlalchemy import Engine, select
 from residency.auth import service, tokens
 from residency.auth.models import Role, User
 from residency.db import build_engine, unit_of_work
-from residency.web.app import create_app
+from residency.web.app import create_app, freeze_startup_heap
 from residency.web.deps import COOKIE_NAME
 
 PAGE = "/blocks/10?year=2025"
@@ -58,10 +58,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument(
+        "--no-freeze", action="store_true", help="skip the heap freeze `residency serve` does"
+    )
     args = parser.parse_args()
     prepare(args.database_url)
     engine = build_engine(args.database_url)
-    with TestClient(create_app(engine)) as client:
+    app = create_app(engine)
+    if not args.no_freeze:
+        freeze_startup_heap()  # as `residency serve` does before it listens
+    with TestClient(app) as client:
         for label, email, role in (
             ("coordinator", COORDINATOR, Role.COORDINATOR),
             ("resident", RESIDENT, Role.RESIDENT),

@@ -20,9 +20,10 @@ def serve(
     another schema revision."""
     import uvicorn
 
-    from residency.web.app import create_app
+    from residency.web.app import create_app, freeze_startup_heap
 
     app = create_app()  # checks the database and its schema before listening
+    freeze_startup_heap()
     err_console.print(
         f"serving on http://{host}:{port} (web app at /, API under /api/v1)", markup=False
     )
