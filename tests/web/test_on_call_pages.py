@@ -14,15 +14,23 @@ import pytest
 from sqlalchemy import func, select
 
 from fixtures.api import Api
-from fixtures.block_program import generate_args
+from fixtures.block_program import BLOCK, YEAR, generate_args
 from fixtures.pages import cookie_of
 from residency.auth.models import Role
 from residency.calendar import service as calendar
 from residency.cli import main
 from residency.db import unit_of_work
+from residency.people.models import Person
 from residency.scheduling import repository as repo
 from residency.scheduling.block.on_call import on_call_week
-from residency.scheduling.models import CallAssignment
+from residency.scheduling.models import (
+    AssignmentRole,
+    AssignmentSource,
+    CallAssignment,
+    CallType,
+    RunKind,
+)
+from residency.scheduling.runs.versions import published, scope_of
 
 FRIDAY = date(2026, 3, 20)  # in block 10 (2026-03-10 to 2026-04-06)
 PGY = {"r1": 1, "r2": 2, "r3": 2, "r4": 3}  # the mini program's residents
@@ -49,7 +57,7 @@ def _get(api: Api, role: Role, path: str, status: int = 200) -> str:
     return answer.text
 
 
-def test_the_week_shows_the_published_call_nights_with_name_pgy_and_shift(
+def test_the_week_shows_published_calls_and_backups_with_name_pgy_and_shift(
     api: Api, cli_db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _publish(capsys)
@@ -69,6 +77,38 @@ def test_the_week_shows_the_published_call_nights_with_name_pgy_and_shift(
         assert night.backup == ()
     assert {(FRIDAY, friday.by_service["CALL"][0].person_key)} == stored
     assert all(n.by_service["CALL"] == () for n in weekdays), "CALL has no call Sunday-Thursday"
+    # Backups and weekend calls come from edits or imports (no template of the mini program
+    # makes them): added to the published version, each is shown on its night.
+    next_day = FRIDAY + timedelta(days=1)
+    with unit_of_work(api.engine) as session:
+        pointer = published(session, scope_of(RunKind.BLOCK_SCHEDULE, YEAR, BLOCK))
+        assert pointer is not None
+        people = dict(session.execute(select(Person.key, Person.id)).tuples().all())
+        for key, day, call_type in (
+            ("r4", FRIDAY, CallType.BACKUP),
+            ("f1", next_day, CallType.WEEKEND),
+        ):
+            session.add(
+                CallAssignment(
+                    person_id=people[key],
+                    date=day,
+                    call_type=call_type,
+                    starts_at=datetime.combine(day, time(8)),
+                    ends_at=datetime.combine(day, time(20)),
+                    schedule_run_id=pointer.run_id,
+                    role=AssignmentRole.BACKUP
+                    if call_type == CallType.BACKUP
+                    else AssignmentRole.PRIMARY,
+                    source=AssignmentSource.MANUAL,
+                )
+            )
+    with unit_of_work(api.engine) as session:
+        week = on_call_week(session, FRIDAY)
+    assert [s.key for s in week.services] == ["CALL", "weekend"]
+    friday, saturday_night = week.nights[:2]
+    assert [(p.person_key, p.pgy) for p in friday.backup] == [("r4", 3)]
+    assert [(p.person_key, p.pgy) for p in saturday_night.by_service["weekend"]] == [("f1", None)]
+    assert friday.by_service["weekend"] == () and saturday_night.backup == ()
 
 
 def test_the_page_shows_tonight_to_a_resident_and_a_coordinator(
@@ -90,6 +130,10 @@ def test_the_page_shows_tonight_to_a_resident_and_a_coordinator(
     monday = _get(api, Role.FACULTY, "/on-call?day=2026-03-16")
     assert _tonight(monday) == {"CALL": [], "backup": []}
     assert f'<tr data-day="{FRIDAY.isoformat()}">' in monday
+    # A week across block 10's end into block 11, which has nothing published, says so.
+    across = _get(api, Role.RESIDENT, "/on-call?day=2026-04-03")
+    assert "Nothing is published yet for block 11: its nights show no one." in across
+    assert 'class="tonight"' in across
 
 
 def test_a_draft_is_not_shown_and_the_page_says_nothing_is_published(
