@@ -33,6 +33,8 @@ PAGES: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/blocks/{n}"): ANYONE,
     ("GET", "/blocks/{n}/edit"): COORDINATOR,
     ("POST", "/blocks/{n}/edit"): COORDINATOR,
+    # who is on call (scheduling/block/on_call_pages.py)
+    ("GET", "/on-call"): ANYONE,
 }
 # The address asked for a route with path or query parameters (a block of the mini program).
 EXAMPLES = {

@@ -73,6 +73,7 @@ def mount_pages(app: FastAPI) -> None:
     Pages are left out of the OpenAPI document: they answer HTML to a browser."""
     from residency.auth import pages as auth_pages
     from residency.scheduling.block import edit_pages as block_edit_pages
+    from residency.scheduling.block import on_call_pages
     from residency.scheduling.block import pages as block_pages
     from residency.web import home_pages
 
@@ -81,6 +82,7 @@ def mount_pages(app: FastAPI) -> None:
         auth_pages.router,
         block_pages.router,
         block_edit_pages.router,
+        on_call_pages.router,
     ):
         app.include_router(router)
     app.mount(STATIC_PREFIX, static_files(), name="static")
