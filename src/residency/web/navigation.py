@@ -20,6 +20,7 @@ class NavLink:
 NAV: tuple[NavLink, ...] = (
     NavLink("Dashboard", "/", Permission.READ_OWN),
     NavLink("Schedule", "/blocks", Permission.READ_PUBLISHED),  # goes to the current block
+    NavLink("Generate", "/generate", Permission.RUN_SCHEDULES),
 )
 
 
