@@ -101,9 +101,19 @@ def test_a_finished_run_shows_its_result_and_diff_and_is_published_by_the_page(
     assert "ACGME re-check" in page and "data-events" not in page
     assert "Against the published version" in page and "changed cell" in page  # nothing published
     assert f'action="/runs/{run_id}/publish"' in page
+    later = _post(api, cookie, "/generate", FORM)  # built on nothing published, like run_id
+    later_id = int(later.headers["location"].rsplit("/", 1)[1])
+    assert wait_for_end(api, later_id, staff(api))["status"] == "succeeded"
     published = _post(api, cookie, f"/runs/{run_id}/publish", {})
     assert published.status_code == 303
+    assert api.client.get(f"/api/v1/runs/{run_id}", headers=staff(api)).json()["published"]
+    stale = _post(api, cookie, f"/runs/{later_id}/publish", {})
+    assert stale.status_code == 409 and "changed after run" in stale.text
+    assert "Publish anyway" in stale.text and 'name="force" value="1"' in stale.text
+    forced = _post(api, cookie, f"/runs/{later_id}/publish", {"force": "1"})
+    assert forced.status_code == 303
+    assert api.client.get(f"/api/v1/runs/{later_id}", headers=staff(api)).json()["published"]
     shown = api.client.get(f"/api/v1/runs/{run_id}", headers=staff(api)).json()
-    assert shown["published"] is True
-    again = _post(api, cookie, f"/runs/{run_id}/publish", {})
+    assert shown["published"] is False  # replaced by the forced one
+    again = _post(api, cookie, f"/runs/{later_id}/publish", {})
     assert again.status_code == 409 and "already the published version" in again.text
