@@ -75,7 +75,9 @@ def test_a_queued_run_is_shown_live_and_cancelled_through_the_page(api: Api) -> 
     assert started.headers["location"] == f"/runs/{run_id}"
     page = api.client.get(f"/runs/{run_id}", headers=cookie).text
     assert f'data-events="/api/v1/runs/{run_id}/events"' in page
-    assert "queued" in page and "test-queue-only" in page and "Cancel the run" in page
+    assert '<dd class="run-status" data-field="status">queued</dd>' in page
+    assert "test-queue-only" in page and "Cancel the run" in page
+    assert '<svg class="run-chart"' in page and 'class="refresh"' in page  # without script too
     assert re.search(r'src="/static/run-progress\.js\?v=[0-9a-f]+"', page)
     overlapping = _post(api, cookie, "/generate", FORM)
     assert overlapping.status_code == 409 and "form-error" in overlapping.text
