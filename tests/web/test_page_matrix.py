@@ -35,11 +35,20 @@ PAGES: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/blocks/{n}/edit"): COORDINATOR,
     # who is on call (scheduling/block/on_call_pages.py)
     ("GET", "/on-call"): ANYONE,
+    # generate and runs (scheduling/runs/generate_pages.py, pages.py)
+    ("GET", "/generate"): COORDINATOR,
+    ("POST", "/generate"): COORDINATOR,
+    ("GET", "/runs/{run_id}"): COORDINATOR,
+    ("POST", "/runs/{run_id}/cancel"): COORDINATOR,
+    ("POST", "/runs/{run_id}/publish"): COORDINATOR,
 }
 # The address asked for a route with path or query parameters (a block of the mini program).
 EXAMPLES = {
     "/blocks/{n}": "/blocks/10",
     "/blocks/{n}/edit": "/blocks/10/edit?person=r1&day=2026-03-10&session=AM",
+    "/runs/{run_id}": "/runs/1",  # no such run: 404 to a coordinator, 403 to the others
+    "/runs/{run_id}/cancel": "/runs/1/cancel",
+    "/runs/{run_id}/publish": "/runs/1/publish",
 }
 
 

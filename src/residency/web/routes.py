@@ -75,6 +75,8 @@ def mount_pages(app: FastAPI) -> None:
     from residency.scheduling.block import edit_pages as block_edit_pages
     from residency.scheduling.block import on_call_pages
     from residency.scheduling.block import pages as block_pages
+    from residency.scheduling.runs import generate_pages
+    from residency.scheduling.runs import pages as run_pages
     from residency.web import home_pages
 
     for router in (
@@ -83,6 +85,8 @@ def mount_pages(app: FastAPI) -> None:
         block_pages.router,
         block_edit_pages.router,
         on_call_pages.router,
+        generate_pages.router,
+        run_pages.router,
     ):
         app.include_router(router)
     app.mount(STATIC_PREFIX, static_files(), name="static")

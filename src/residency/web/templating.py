@@ -34,6 +34,8 @@ FLASHES = {
     "password_changed": "Your password is changed. Every other session of the account ended.",
     "cell_saved": "The cell is saved.",
     "cell_overridden": "The cell is saved against the rules, with your override reason.",
+    "run_cancel_requested": "Cancel requested: the run stops at the solver's next check.",
+    "run_published": "The run's version is published.",
 }
 
 
