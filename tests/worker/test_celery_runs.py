@@ -7,10 +7,12 @@ each other's tasks."""
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,7 @@ from sqlalchemy import Engine
 
 from fixtures.api import Api
 from fixtures.runs_api import QUICK_BLOCK, staff
+from residency import clock
 from residency.config import Settings, get_settings
 from residency.db import unit_of_work
 from residency.scheduling.block.service import GenerateRequest, claim_block
@@ -108,6 +111,50 @@ def test_a_task_for_a_missing_or_ended_run_does_nothing(
         assert session.get(ScheduleRun, run_id).status == RunStatus.CANCELLED  # type: ignore[union-attr]
     assert "is cancelled, not queued; nothing to do" in caplog.text
     assert "run 999999: no such run" in caplog.text
+
+
+def _running(engine: Engine, **changes: object) -> int:
+    """A claimed run marked running by a worker process of this host that is gone."""
+    with unit_of_work(engine) as session:
+        run_id = claim_block(session, GenerateRequest(2025, 10))
+        run = session.get_one(ScheduleRun, run_id)
+        worker = {"executor": "celery", "host": socket.gethostname(), "pid": _dead_pid()}
+        run.status = RunStatus.RUNNING
+        run.parameters = {**run.parameters, "claimed_by": worker, **changes}
+    return run_id
+
+
+def _dead_pid() -> int:
+    """The id of a process that has exited (and been reaped): no process has it now."""
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid
+
+
+def test_a_run_whose_worker_was_lost_a_second_time_ends_failed(
+    api: Api, cli_db: str, db_engine: Engine
+) -> None:
+    run_id = _running(db_engine, retries=1)
+    tasks.execute.run(run_id)  # the task handed out again after the second loss
+    with unit_of_work(db_engine) as session:
+        run = session.get_one(ScheduleRun, run_id)
+        assert run.status == RunStatus.FAILED
+        assert "lost again" in run.message
+
+
+def test_the_sweep_fails_runs_whose_process_stopped_and_leaves_live_ones(
+    api: Api, cli_db: str, db_engine: Engine
+) -> None:
+    silent = _running(db_engine)
+    with unit_of_work(db_engine) as session:
+        session.get_one(ScheduleRun, silent).heartbeat_at = clock.now() - timedelta(hours=1)
+    tasks.fail_abandoned.run()
+    with unit_of_work(db_engine) as session:
+        assert session.get_one(ScheduleRun, silent).status == RunStatus.FAILED
+        fresh = claim_block(session, GenerateRequest(2025, 10))  # the range is free again
+    tasks.fail_abandoned.run()
+    with unit_of_work(db_engine) as session:
+        assert session.get_one(ScheduleRun, fresh).status == RunStatus.QUEUED
 
 
 def test_every_task_has_a_route_to_a_queue_the_worker_consumes(

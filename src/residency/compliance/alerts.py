@@ -12,7 +12,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from residency import clock
@@ -103,9 +103,19 @@ def record_scan(
         gone.resolved_at = now
     scan.findings, scan.opened, scan.resolved = len(merged), len(opened), len(still_open)
     session.flush()
-    total = len(open_alerts(session, None))
+    total = session.scalar(
+        select(func.count())
+        .select_from(ComplianceAlert)
+        .where(ComplianceAlert.resolved_at.is_(None))
+    )
     return ScanSummary(
-        scan.id, len(scanned_scopes), len(merged), opened, len(still_open), total, list(problems)
+        scan.id,
+        len(scanned_scopes),
+        len(merged),
+        opened,
+        len(still_open),
+        total or 0,
+        list(problems),
     )
 
 

@@ -12,6 +12,13 @@ def person_ids_by_key(session: Session) -> dict[str, int]:
     return dict(session.execute(select(Person.key, Person.id)).tuples().all())
 
 
+def key_of_person(session: Session, person_id: int | None) -> str | None:
+    """The key of an account's person (None: the account is nobody in the program)."""
+    if person_id is None:
+        return None
+    return session.scalar(select(Person.key).where(Person.id == person_id))
+
+
 def person_with_key(session: Session, key: str) -> Person | None:
     query = select(Person).options(selectinload(Person.levels)).where(Person.key == key)
     return session.scalar(query)

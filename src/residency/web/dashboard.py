@@ -8,7 +8,6 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from residency import clock
@@ -17,8 +16,8 @@ from residency.auth.tokens import Principal
 from residency.calendar import service as calendar
 from residency.compliance.alerts import open_alerts
 from residency.errors import RefusedError
-from residency.people.models import Person
-from residency.scheduling.models import LIVE_STATUSES, RunKind
+from residency.people.repository import key_of_person
+from residency.scheduling.models import RunKind
 from residency.scheduling.runs.report import runs_listing
 from residency.scheduling.runs.versions import describe_scope, published, scope_of
 
@@ -60,7 +59,7 @@ def dashboard(session: Session, who: Principal, today: date) -> Dashboard:
     try:
         year = calendar.default_academic_year(session, today)
     except RefusedError:  # no academic year yet: an empty database
-        key = _person_key(session, who)
+        key = key_of_person(session, who.person_id)
         return Dashboard(today, None, "", [], None, None, None, None, None, key)
     row = calendar.academic_year_with_blocks(session, year)
     alerts = _alerts_by_block(session, year) if allows(who.role, Permission.READ_PROGRAM) else None
@@ -81,7 +80,7 @@ def dashboard(session: Session, who: Principal, today: date) -> Dashboard:
         plan_run_id=plan.run_id if plan else None,
         open_alerts=None if alerts is None else sum(alerts.values()),
         runs=_runs_in_progress(session) if allows(who.role, Permission.RUN_SCHEDULES) else None,
-        person_key=_person_key(session, who),
+        person_key=key_of_person(session, who.person_id),
     )
 
 
@@ -112,7 +111,6 @@ def _alerts_by_block(session: Session, year: int) -> Counter[int]:
 
 
 def _runs_in_progress(session: Session) -> list[RunInProgress]:
-    live = {status.value for status in LIVE_STATUSES}
     return [
         RunInProgress(
             run["id"],
@@ -120,12 +118,5 @@ def _runs_in_progress(session: Session) -> list[RunInProgress]:
             run["status"],
             datetime.fromisoformat(run["started_at"]),
         )
-        for run in runs_listing(session)
-        if run["status"] in live
+        for run in runs_listing(session, live_only=True)
     ]
-
-
-def _person_key(session: Session, who: Principal) -> str | None:
-    if who.person_id is None:
-        return None
-    return session.scalar(select(Person.key).where(Person.id == who.person_id))

@@ -13,7 +13,7 @@ from residency.auth.permissions import Permission, allows
 from residency.auth.tokens import Principal
 from residency.compliance.report import to_json
 from residency.compliance.schemas import ComplianceReport
-from residency.people.models import Person
+from residency.people.repository import key_of_person
 from residency.scheduling.block.grid import FACULTY_GROUP, Grid, GridRow, block_grid
 from residency.scheduling.block.schemas import BlockSchedule
 from residency.scheduling.block.verdict import check_block_version
@@ -83,8 +83,7 @@ def block_compliance(
 
 def _own_key(session: Session, who: Principal) -> str:
     """The reader's own person key ("" for an account that is nobody in the program)."""
-    person = session.get(Person, who.person_id) if who.person_id is not None else None
-    return person.key if person is not None else ""
+    return key_of_person(session, who.person_id) or ""
 
 
 # Plain dicts, validated once against the response model as FastAPI serializes them: a model

@@ -21,7 +21,7 @@ from residency.calendar import service as calendar
 from residency.calendar.academic_year import year_label
 from residency.calendar.models import HalfDay
 from residency.errors import Forbidden
-from residency.people.models import Person
+from residency.people.repository import key_of_person
 from residency.rotations.colors import display_color, text_color
 from residency.rotations.repository import templates_with_shifts
 from residency.scheduling.block.grid import block_grid
@@ -175,8 +175,7 @@ def holidays(session: Session, first: date, last: date) -> dict[date, str]:
 
 def own_key(session: Session, who: Principal) -> str:
     """The reader's own person key ("" for an account that is nobody in the program)."""
-    person = session.get(Person, who.person_id) if who.person_id is not None else None
-    return person.key if person is not None else ""
+    return key_of_person(session, who.person_id) or ""
 
 
 def shown_version(session: Session, year: int, n: int, run: int | None) -> Shown:

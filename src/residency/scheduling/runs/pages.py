@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Request, Response
+from sqlalchemy.orm import Session
 
 from residency.auth.permissions import Permission, allows
 from residency.auth.tokens import Principal
@@ -19,7 +20,7 @@ from residency.scheduling.runs.chart import HEIGHT, WIDTH, chart_of
 from residency.scheduling.runs.diff import Diff, diff_run
 from residency.scheduling.runs.lifecycle import cancel_run
 from residency.scheduling.runs.report import run_detail
-from residency.scheduling.runs.versions import publish
+from residency.scheduling.runs.versions import StaleVersion, publish
 from residency.web.deps import transaction
 from residency.web.page_deps import page_user, see_other
 from residency.web.params import RunId
@@ -61,7 +62,7 @@ def publish_page(
         with transaction(request, who) as session:
             publish(session, run_id, force=bool(force))
     except RefusedError as refused:  # stale (offer force), already published, no draft
-        stale = "changed after run" in str(refused) and not force
+        stale = isinstance(refused, StaleVersion)
         return _page(request, who, run_id, problem=str(refused), offer_force=stale, status=409)
     response = see_other(f"/runs/{run_id}")
     flash(response, "run_published")
@@ -101,7 +102,7 @@ def _page(
     return render(request, "runs/run.html", who, status=status, **context)
 
 
-def _diff(session: Any, run_id: int) -> Diff | None:
+def _diff(session: Session, run_id: int) -> Diff | None:
     try:
         return diff_run(session, run_id)
     except (InputError, RefusedError):  # nothing to compare: the page says so

@@ -137,21 +137,28 @@ def _point(run_id: int, progress: Progress) -> dict[str, Any]:
     }
 
 
-def progress_curve(session: Session, run_id: int) -> list[dict[str, Any]]:
-    rows = session.scalars(
-        select(RunProgressPoint)
-        .where(RunProgressPoint.run_id == run_id)
-        .order_by(RunProgressPoint.id)
+def points_after(session: Session, run_id: int, after_id: int = 0) -> list[RunProgressPoint]:
+    """The run's progress points, oldest first (after the point `after_id`: a stream resuming)."""
+    return list(
+        session.scalars(
+            select(RunProgressPoint)
+            .where(RunProgressPoint.run_id == run_id, RunProgressPoint.id > after_id)
+            .order_by(RunProgressPoint.id)
+        )
     )
-    return [
-        {
-            "elapsed_s": round(p.elapsed_s, 3),
-            "stage": p.stage,
-            "objective": p.objective,
-            "bound": p.bound,
-            "gap": p.gap,
-            "solutions": p.solutions,
-            "recorded_at": repo.aware(p.recorded_at).isoformat(),
-        }
-        for p in rows
-    ]
+
+
+def point_json(point: RunProgressPoint) -> dict[str, Any]:
+    return {
+        "stage": point.stage,
+        "elapsed_s": round(point.elapsed_s, 3),
+        "objective": point.objective,
+        "bound": point.bound,
+        "gap": point.gap,
+        "solutions": point.solutions,
+        "recorded_at": repo.aware(point.recorded_at).isoformat(),
+    }
+
+
+def progress_curve(session: Session, run_id: int) -> list[dict[str, Any]]:
+    return [point_json(point) for point in points_after(session, run_id)]

@@ -18,11 +18,16 @@ def published_run_ids(session: Session) -> set[int]:
     return set(session.scalars(select(PublishedVersion.run_id)))
 
 
-def runs_listing(session: Session, kind: RunKind | None = None) -> list[dict[str, Any]]:
-    """Every run (of a kind), newest first, each with a one-line result."""
+def runs_listing(
+    session: Session, kind: RunKind | None = None, live_only: bool = False
+) -> list[dict[str, Any]]:
+    """Every run (of a kind; only those queued or running), newest first, each with a
+    one-line result."""
     query = select(ScheduleRun).order_by(ScheduleRun.id.desc())
     if kind is not None:
         query = query.where(ScheduleRun.kind == kind)
+    if live_only:
+        query = query.where(ScheduleRun.status.in_(LIVE_STATUSES))
     published = published_run_ids(session)
     return [run_json(r, published) | _brief(r) for r in session.scalars(query)]
 

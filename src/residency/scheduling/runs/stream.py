@@ -11,11 +11,11 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import anyio
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from residency.db import unit_of_work
-from residency.scheduling import repository as repo
-from residency.scheduling.models import LIVE_STATUSES, RunProgressPoint
+from residency.scheduling.models import LIVE_STATUSES
+from residency.scheduling.runs.progress import point_json, points_after
 from residency.scheduling.runs.versions import get_run
 
 POLL_S = 0.5
@@ -62,27 +62,10 @@ def _read(
     """The run's state, whether it has ended, and its progress points after `after_point`."""
     with unit_of_work(engine) as session:
         run = get_run(session, run_id)
-        points = session.scalars(
-            select(RunProgressPoint)
-            .where(RunProgressPoint.run_id == run_id, RunProgressPoint.id > after_point)
-            .order_by(RunProgressPoint.id)
-        )
-        found = [(p.id, _point(p)) for p in points]
+        found = [(p.id, point_json(p)) for p in points_after(session, run_id, after_point)]
         state = {
             "status": run.status.value,
             "message": run.message,
             "cancel_requested": run.cancel_requested_at is not None,
         }
         return state, run.status not in LIVE_STATUSES, found
-
-
-def _point(point: RunProgressPoint) -> dict[str, Any]:
-    return {
-        "stage": point.stage,
-        "elapsed_s": round(point.elapsed_s, 3),
-        "objective": point.objective,
-        "bound": point.bound,
-        "gap": point.gap,
-        "solutions": point.solutions,
-        "recorded_at": repo.aware(point.recorded_at).isoformat(),
-    }

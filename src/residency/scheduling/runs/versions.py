@@ -29,6 +29,10 @@ from residency.scheduling.repository import PUBLISHED, Version
 PUBLISHABLE = (RunStatus.SUCCEEDED, RunStatus.CANCELLED)  # a cancelled run may keep a schedule
 
 
+class StaleVersion(RefusedError):
+    """The published version changed after the run was built: publishing needs force."""
+
+
 def scope_of(kind: str, academic_year: int, block_number: int | None) -> str:
     if kind == RunKind.ANNUAL_PLAN:
         return f"{kind}/{academic_year}"
@@ -133,7 +137,7 @@ def publish(session: Session, run_id: int, *, force: bool = False) -> PublishRes
     now_base = Base() if pointer is None else Base(pointer.run_id, pointer.revision)
     stale = now_base != Base(run.base_run_id, run.base_revision)
     if stale and not force:
-        raise RefusedError(stale_message(run, now_base, what))
+        raise StaleVersion(stale_message(run, now_base, what))
     revision = now_base.revision + 1
     when = repo.now()
     if pointer is None:
