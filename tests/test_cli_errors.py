@@ -175,3 +175,20 @@ def test_exporting_an_empty_database_says_there_is_no_program(
     assert main(export_to(tmp_path / "out.yaml")) == 5
     assert "there is no program to export" in one_error_line(capsys)
     assert not (tmp_path / "out.yaml").exists()
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)  # argument checks, no query
+@pytest.mark.parametrize(
+    ("argv", "code", "expected"),
+    [
+        (["compliance", "alerts", "--block", "14"], 2, "'--block': 14 is not in the range"),
+        (["compliance", "alerts", "--status", "late"], 2, "'--status': 'late' is not one of"),
+        (["runs", "cancel", "999"], 5, "run: 999 is not a schedule run"),
+    ],
+)
+def test_the_commands_of_runs_and_alerts_refuse_bad_input_in_one_line(
+    cli_db: str, capsys: pytest.CaptureFixture[str], argv: list[str], code: int, expected: str
+) -> None:
+    assert main(argv) == code
+    err = capsys.readouterr().err
+    assert expected in err and err.count("\n") == 1, err
