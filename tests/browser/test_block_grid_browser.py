@@ -46,3 +46,25 @@ def test_the_keyboard_walks_the_grid_cell_by_cell(page: Page, site: Site, publis
         "AM",
         "PM",
     )
+
+
+def test_a_refused_cell_edit_is_saved_with_an_override_reason(
+    page: Page, site: Site, published: int
+) -> None:
+    page.goto("/login")
+    sign_in(page, site.account(Role.COORDINATOR))
+    page.goto(GRID)
+    elective = page.locator('tr[data-person="r3"] td.cell[data-session="AM"]').filter(
+        has_text="ELEC"
+    )
+    day = elective.first.get_attribute("data-day")
+    elective.first.get_by_role("link").click()
+    page.get_by_label("Rotation").select_option("WARD")  # r3 is not eligible for the ward
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#rotation-error")).to_contain_text("Eligibility")
+    expect(page.get_by_label("Rotation")).to_have_value("WARD")  # what was chosen is kept
+    page.get_by_label("Override reason").fill("covering the ward for a sick colleague; PD agreed")
+    page.get_by_role("button", name="Save anyway").click()
+    expect(page.get_by_role("status")).to_contain_text("override reason")
+    cell = page.locator(f'tr[data-person="r3"] td.cell[data-session="AM"][data-day="{day}"]')
+    expect(cell).to_contain_text("WARD")
