@@ -41,9 +41,13 @@ def leftovers(url: str, tmp_path: Path) -> list[str]:
     files = [p.name for p in tmp_path.rglob("*.restore-*")]
     if not url.startswith("postgresql"):
         return files
-    with build_engine(url).connect() as connection:
+    # Only this database's staging copies: another test's restore may be running beside it.
+    engine = build_engine(url)
+    own = engine.url.database
+    with engine.connect() as connection:
         found = connection.execute(
-            text("SELECT datname FROM pg_database WHERE datname LIKE '%\\_\\_restore\\_%'")
+            text("SELECT datname FROM pg_database WHERE starts_with(datname, :prefix)"),
+            {"prefix": f"{own}__restore_"},
         )
         return files + [row[0] for row in found]
 
