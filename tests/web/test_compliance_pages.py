@@ -284,6 +284,16 @@ def test_a_bad_csv_gets_the_parsers_message_at_the_file_field_and_nothing_is_wri
     assert status == 422 and field_error(page, "mode") == (
         "mode: 'weekly' is not one of block, rolling"
     )
+    # Every bad field at once, each at its own field.
+    status, page = _upload(api, b"", mode="weekly", academic_year_start="July")
+    assert status == 422
+    assert field_error(page, "file") == (
+        "file: empty file; expected the header person_id,pgy,start,end,kind"
+    )
+    assert field_error(page, "mode") == "mode: 'weekly' is not one of block, rolling"
+    assert field_error(page, "academic_year_start") == (
+        "academic_year_start 'July' is not a date like 2025-07-01"
+    )
     assert program_state(api.engine) == before
 
 

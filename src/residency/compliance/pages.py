@@ -16,11 +16,11 @@ from residency.auth.tokens import Principal
 from residency.compliance.csv_io import DUTY_COLUMNS, read_duty_upload
 from residency.compliance.policy import calendar_starting
 from residency.compliance.rules.averaging import AveragingMode
+from residency.compliance.rules.base import DutyPeriod
 from residency.compliance.validator import CheckOptions, check_duty
 from residency.compliance.view import ReportView, report_view
 from residency.errors import InputError
 from residency.rotations.duty_pattern import DutyKind
-from residency.web.fields import naming
 from residency.web.page_deps import page_user
 from residency.web.templating import render
 
@@ -64,36 +64,49 @@ def upload_form(
 def check_upload(
     request: Request,
     file: UploadFile | None = File(None),
-    mode: str = Form(AveragingMode.BLOCK.value, max_length=16),
-    academic_year_start: str = Form("", max_length=10),
+    mode: str = Form(AveragingMode.BLOCK.value),
+    academic_year_start: str = Form(""),
     who: Principal = Depends(page_user(Permission.READ_PROGRAM)),
 ) -> Response:
     typed = {"mode": mode, "academic_year_start": academic_year_start}
-    try:
-        report, name = _checked(file, mode, academic_year_start.strip() or None)
-    except InputError as bad:  # nothing was stored: the check reads no database
-        errors = {bad.field or "file": str(bad)}
+    errors: dict[str, str] = {}
+    options = _options(mode, academic_year_start.strip() or None, errors)
+    duty = _duty(file, errors)
+    if options is None or duty is None:  # nothing was stored: the check reads no database
         return _page(request, who, upload_form_of(request, typed, errors), status=422)
+    report = report_view(check_duty(duty, options))
+    name = (file.filename if file else None) or ""
     return _page(request, who, upload_form_of(request, typed), report=report, file_name=name)
 
 
-def _checked(
-    file: UploadFile | None, mode: str, academic_year_start: str | None
-) -> tuple[ReportView, str]:
-    """The report of the uploaded file, as the API's check builds it (compliance/api.py)."""
+def _options(mode: str, year_start: str | None, errors: dict[str, str]) -> CheckOptions | None:
+    """The check's options as the API's check builds them (compliance/api.py); a bad one is
+    added to `errors` under its field."""
+    calendar = None
+    try:
+        calendar = calendar_starting(year_start, "academic_year_start")
+    except InputError as bad:
+        errors["academic_year_start"] = str(bad)
     if mode not in MODES:
-        raise InputError(f"mode: {mode!r} is not one of {', '.join(MODES)}", field="mode")
-    with naming("academic_year_start"):
-        calendar = calendar_starting(academic_year_start, "academic_year_start")
+        errors["mode"] = f"mode: {mode!r} is not one of {', '.join(MODES)}"
+    if calendar is None or "mode" in errors:
+        return None
+    return CheckOptions(mode=AveragingMode(mode), calendar=calendar)
+
+
+def _duty(file: UploadFile | None, errors: dict[str, str]) -> list[DutyPeriod] | None:
+    """The file's duty periods by the CLI's parser; None, with the parser's message under
+    `file`, for a bad file."""
     if file is None or not file.filename:
-        raise InputError(
-            f"file: choose a duty-hours CSV file with the columns {','.join(DUTY_COLUMNS)}",
-            field="file",
+        errors["file"] = (
+            f"file: choose a duty-hours CSV file with the columns {','.join(DUTY_COLUMNS)}"
         )
-    with naming("file"):
-        duty = read_duty_upload(file.file.read(), "file")
-    options = CheckOptions(mode=AveragingMode(mode), calendar=calendar)
-    return report_view(check_duty(duty, options)), file.filename
+        return None
+    try:
+        return read_duty_upload(file.file.read(), "file")
+    except InputError as bad:
+        errors["file"] = str(bad)
+        return None
 
 
 def _page(
