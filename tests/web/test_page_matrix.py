@@ -10,7 +10,7 @@ import re
 from urllib.parse import quote
 
 import pytest
-from test_route_matrix import ANYONE, COORDINATOR, PUBLIC, routes_of
+from test_route_matrix import ANYONE, COORDINATOR, PUBLIC, STAFF, routes_of
 
 from fixtures.api import ROLES, Api
 from fixtures.pages import cookie_of, csrf_in, form_token
@@ -41,6 +41,13 @@ PAGES: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/runs/{run_id}"): COORDINATOR,
     ("POST", "/runs/{run_id}/cancel"): COORDINATOR,
     ("POST", "/runs/{run_id}/publish"): COORDINATOR,
+    # compliance (scheduling/block/compliance_pages.py, compliance/pages.py)
+    ("GET", "/compliance"): STAFF,
+    ("GET", "/compliance/blocks/{n}"): STAFF,
+    ("GET", "/compliance/upload"): STAFF,
+    ("POST", "/compliance/upload"): STAFF,  # no file sent: 422, the message at the field
+    # the annual plan (scheduling/annual/pages.py)
+    ("GET", "/plan"): STAFF,
 }
 # The address asked for a route with path or query parameters (a block of the mini program).
 EXAMPLES = {
@@ -49,6 +56,7 @@ EXAMPLES = {
     "/runs/{run_id}": "/runs/1",  # no such run: 404 to a coordinator, 403 to the others
     "/runs/{run_id}/cancel": "/runs/1/cancel",
     "/runs/{run_id}/publish": "/runs/1/publish",
+    "/compliance/blocks/{n}": "/compliance/blocks/10",
 }
 
 

@@ -117,8 +117,8 @@ def _findings_table(title: str, findings: list[Finding]) -> Table:
             f.person_id,
             format_moment(f.period_start),
             format_moment(f.period_end),
-            f"{_number(f.value)} {f.unit}",
-            f"{'min' if f.limit_is_minimum else 'max'} {_number(f.limit)}",
+            f"{number(f.value)} {f.unit}",
+            f"{'min' if f.limit_is_minimum else 'max'} {number(f.limit)}",
             f.citation,
             f.note,
         )
@@ -186,7 +186,7 @@ def _margins_table(result: CheckResult) -> Table:
 
 def margin_sentence(finding: Finding) -> str:
     """e.g. '76.5 h/week, 3.5 under the limit of 80'."""
-    value, limit = _number(finding.value), _number(finding.limit)
+    value, limit = number(finding.value), number(finding.limit)
     if finding.limit_is_minimum:
         side = _signed(finding.margin, "above", "short of")
         return f"{value} {finding.unit}, {side} the minimum of {limit}"
@@ -195,12 +195,13 @@ def margin_sentence(finding: Finding) -> str:
     )
 
 
-def _number(x: float) -> str:
+def number(x: float) -> str:
+    """A figure as the report prints it: 80, not 80.0; else one decimal."""
     return str(int(x)) if float(x).is_integer() else f"{x:.1f}"
 
 
 def _signed(margin: float, inside: str, outside: str) -> str:
-    return f"{_number(round(abs(margin), 1))} {inside if margin >= 0 else outside}"
+    return f"{number(round(abs(margin), 1))} {inside if margin >= 0 else outside}"
 
 
 def _verdict(result: CheckResult) -> str:

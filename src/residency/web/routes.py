@@ -72,6 +72,9 @@ def mount_pages(app: FastAPI) -> None:
     """The web pages, from each domain's pages.py (docs/web.md), and their static assets.
     Pages are left out of the OpenAPI document: they answer HTML to a browser."""
     from residency.auth import pages as auth_pages
+    from residency.compliance import pages as compliance_pages
+    from residency.scheduling.annual import pages as annual_pages
+    from residency.scheduling.block import compliance_pages as block_compliance_pages
     from residency.scheduling.block import edit_pages as block_edit_pages
     from residency.scheduling.block import on_call_pages
     from residency.scheduling.block import pages as block_pages
@@ -87,6 +90,9 @@ def mount_pages(app: FastAPI) -> None:
         on_call_pages.router,
         generate_pages.router,
         run_pages.router,
+        block_compliance_pages.router,
+        compliance_pages.router,
+        annual_pages.router,
     ):
         app.include_router(router)
     app.mount(STATIC_PREFIX, static_files(), name="static")

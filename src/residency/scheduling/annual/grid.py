@@ -1,5 +1,6 @@
 """A version of the year's rotation plan as a grid a chief can read: residents (by PGY) as
-rows, the 13 blocks as columns, each with the rotation of its first and second half."""
+rows, the 13 blocks as columns, each with the rotation of its first and second half; and each
+resident's curriculum counts against their PGY's minimums and maximums."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from residency.calendar.service import academic_year_row
+from residency.rotations.models import CurriculumRequirement, RotationTemplate
 from residency.scheduling import repository as repo
 from residency.scheduling.planned_leave import middle_day
 from residency.scheduling.repository import Version
@@ -68,3 +71,41 @@ def annual_grid(session: Session, academic_year: int, version: Version) -> PlanG
 
 def _pair(cells: list[str]) -> tuple[str, str]:
     return cells[0], cells[1]
+
+
+@dataclass(frozen=True)
+class CurriculumCount:
+    """A resident's half-blocks of one rotation in a version of the plan, against what their
+    PGY's curriculum asks (CurriculumRequirement), counted as the annual engine's
+    CurriculumRequirements rule counts them: half by half."""
+
+    rotation: str  # abbreviation
+    done: int  # half-blocks
+    minimum: int
+    maximum: int
+
+    @property
+    def status(self) -> str:
+        if self.done < self.minimum:
+            return "below"
+        return "above" if self.done > self.maximum else "within"
+
+
+def curriculum_counts(session: Session, grid: PlanGrid) -> dict[str, tuple[CurriculumCount, ...]]:
+    """Resident key -> each curriculum line of their PGY, by rotation abbreviation."""
+    query = (
+        select(CurriculumRequirement, RotationTemplate.abbreviation)
+        .join(RotationTemplate)
+        .order_by(CurriculumRequirement.pgy, RotationTemplate.abbreviation)
+    )
+    by_pgy: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
+    for req, abbreviation in session.execute(query).tuples():
+        by_pgy[req.pgy].append((abbreviation, req.min_half_blocks, req.max_half_blocks))
+    counts = {}
+    for row in grid.rows:
+        halves = [h for pair in row.blocks.values() for h in pair]
+        counts[row.person_key] = tuple(
+            CurriculumCount(rotation, halves.count(rotation), low, high)
+            for rotation, low, high in by_pgy[row.pgy]
+        )
+    return counts

@@ -60,19 +60,23 @@ class Shown:
 def current_block(
     request: Request, who: Principal = Depends(page_user(Permission.READ_PUBLISHED))
 ) -> Response:
+    with transaction(request, who) as session:
+        number = current_block_number(session)
+    return see_other(f"/blocks/{number}")
+
+
+def current_block_number(session: Session) -> int:
     """The block holding today; outside the year, the latest published one (else block 1)."""
     today = calendar.local_today()
-    with transaction(request, who) as session:
-        year = calendar.default_academic_year(session, today)
-        blocks = calendar.academic_year_with_blocks(session, year).blocks
-        holding = [b.number for b in blocks if b.start_date <= today <= b.end_date]
-        done = [
-            b.number
-            for b in blocks
-            if published(session, scope_of(RunKind.BLOCK_SCHEDULE, year, b.number))
-        ]
-    number = (holding or done[-1:] or [1])[0]
-    return see_other(f"/blocks/{number}")
+    year = calendar.default_academic_year(session, today)
+    blocks = calendar.academic_year_with_blocks(session, year).blocks
+    holding = [b.number for b in blocks if b.start_date <= today <= b.end_date]
+    done = [
+        b.number
+        for b in blocks
+        if published(session, scope_of(RunKind.BLOCK_SCHEDULE, year, b.number))
+    ]
+    return (holding or done[-1:] or [1])[0]
 
 
 @router.get("/blocks/colors.css")
