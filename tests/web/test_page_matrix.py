@@ -41,6 +41,10 @@ PAGES: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/runs/{run_id}"): COORDINATOR,
     ("POST", "/runs/{run_id}/cancel"): COORDINATOR,
     ("POST", "/runs/{run_id}/publish"): COORDINATOR,
+    # a person's page (scheduling/block/person_pages.py): staff, and the person themself
+    ("GET", "/people/{key}"): frozenset({Role.ADMIN, Role.COORDINATOR, Role.RESIDENT}),
+    # fairness (scheduling/fairness_pages.py)
+    ("GET", "/fairness"): ANYONE,
 }
 # The address asked for a route with path or query parameters (a block of the mini program).
 EXAMPLES = {
@@ -49,6 +53,7 @@ EXAMPLES = {
     "/runs/{run_id}": "/runs/1",  # no such run: 404 to a coordinator, 403 to the others
     "/runs/{run_id}/cancel": "/runs/1/cancel",
     "/runs/{run_id}/publish": "/runs/1/publish",
+    "/people/{key}": "/people/r1",  # the resident's own; the faculty member (f1) is refused
 }
 
 

@@ -72,8 +72,9 @@ def mount_pages(app: FastAPI) -> None:
     """The web pages, from each domain's pages.py (docs/web.md), and their static assets.
     Pages are left out of the OpenAPI document: they answer HTML to a browser."""
     from residency.auth import pages as auth_pages
+    from residency.scheduling import fairness_pages
     from residency.scheduling.block import edit_pages as block_edit_pages
-    from residency.scheduling.block import on_call_pages
+    from residency.scheduling.block import on_call_pages, person_pages
     from residency.scheduling.block import pages as block_pages
     from residency.scheduling.runs import generate_pages
     from residency.scheduling.runs import pages as run_pages
@@ -87,6 +88,8 @@ def mount_pages(app: FastAPI) -> None:
         on_call_pages.router,
         generate_pages.router,
         run_pages.router,
+        person_pages.router,
+        fairness_pages.router,
     ):
         app.include_router(router)
     app.mount(STATIC_PREFIX, static_files(), name="static")
