@@ -146,5 +146,9 @@ def test_only_staff_open_another_persons_page(worked: Api) -> None:
     grid = _get(worked, Role.COORDINATOR, "/blocks/10")
     assert '<a href="/people/r1?block=10">Resident r1</a>' in grid  # staff: names link
     assert 'href="/people/' not in _get(worked, Role.RESIDENT, "/blocks/10")
+    with unit_of_work(worked.engine) as session:
+        calendar.ensure_academic_year(session, YEAR + 1)  # r1 has no PGY level in it
+    later = _get(worked, Role.COORDINATOR, f"/people/r1?year={YEAR + 1}&block=1")
+    assert "Resident, no PGY level in 2026-2027" in later and 'class="hours-chart"' not in later
     bad = _get(worked, Role.COORDINATOR, "/people/r1?block=14", status=422)
     assert "block" in bad

@@ -103,7 +103,8 @@ class PlanBlock:
 class PersonPage:
     key: str
     name: str
-    pgy: int | None  # None: faculty, or no level this year
+    resident: bool
+    pgy: int | None  # None: faculty, or a resident with no level this year
     academic_year: int
     label: str
     block: int
@@ -145,6 +146,7 @@ def person_page(
     return PersonPage(
         key=person.key,
         name=person.name,
+        resident=person.kind == PersonKind.RESIDENT,
         pgy=pgy,
         academic_year=year,
         label=year_label(year_row.start_date),
