@@ -92,6 +92,10 @@ def test_every_role_reads_the_table_the_spreads_and_the_rules(api: Api) -> None:
         assert f"SundayCallEquity</strong> (block schedule, weight {sunday.weight}): " in page
         assert sunday.reason in page
         assert 'href="/fairness"' in page.split('<nav class="site-nav"')[1].split("</nav>")[0]
+        missing = api.client.get("/fairness?year=2030", headers=cookie_of(api, role))
+        assert missing.status_code == 404 and "academic year 2030 is not in the database" in (
+            missing.text
+        )
         # Names link to the person pages the reader may open: staff all, a resident their own.
         linked = set(re.findall(r'<a href="/people/([a-z0-9]+)">', page))
         assert linked == ({"r1"} if role == Role.RESIDENT else set() if role == Role.FACULTY
