@@ -48,6 +48,10 @@ PAGES: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/compliance/upload"): STAFF,  # no file sent: 422, the message at the field
     # the annual plan (scheduling/annual/pages.py)
     ("GET", "/plan"): STAFF,
+    # a person's page (scheduling/block/person_pages.py): staff, and the person themself
+    ("GET", "/people/{key}"): frozenset({Role.ADMIN, Role.COORDINATOR, Role.RESIDENT}),
+    # fairness (scheduling/fairness_pages.py)
+    ("GET", "/fairness"): ANYONE,
 }
 # The address asked for a route with path or query parameters (a block of the mini program).
 EXAMPLES = {
@@ -57,6 +61,7 @@ EXAMPLES = {
     "/runs/{run_id}/cancel": "/runs/1/cancel",
     "/runs/{run_id}/publish": "/runs/1/publish",
     "/compliance/blocks/{n}": "/compliance/blocks/10",
+    "/people/{key}": "/people/r1",  # the resident's own; the faculty member (f1) is refused
 }
 
 

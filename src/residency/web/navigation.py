@@ -21,6 +21,7 @@ NAV: tuple[NavLink, ...] = (
     NavLink("Dashboard", "/", Permission.READ_OWN),
     NavLink("Schedule", "/blocks", Permission.READ_PUBLISHED),  # goes to the current block
     NavLink("On call", "/on-call", Permission.READ_PUBLISHED),
+    NavLink("Fairness", "/fairness", Permission.READ_PUBLISHED),
     NavLink("Generate", "/generate", Permission.RUN_SCHEDULES),
     NavLink("Plan", "/plan", Permission.READ_PROGRAM),
     NavLink("Compliance", "/compliance", Permission.READ_PROGRAM),  # the current block's check

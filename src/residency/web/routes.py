@@ -75,8 +75,9 @@ def mount_pages(app: FastAPI) -> None:
     from residency.compliance import pages as compliance_pages
     from residency.scheduling.annual import pages as annual_pages
     from residency.scheduling.block import compliance_pages as block_compliance_pages
+    from residency.scheduling import fairness_pages
     from residency.scheduling.block import edit_pages as block_edit_pages
-    from residency.scheduling.block import on_call_pages
+    from residency.scheduling.block import on_call_pages, person_pages
     from residency.scheduling.block import pages as block_pages
     from residency.scheduling.runs import generate_pages
     from residency.scheduling.runs import pages as run_pages
@@ -93,6 +94,8 @@ def mount_pages(app: FastAPI) -> None:
         block_compliance_pages.router,
         compliance_pages.router,
         annual_pages.router,
+        person_pages.router,
+        fairness_pages.router,
     ):
         app.include_router(router)
     app.mount(STATIC_PREFIX, static_files(), name="static")

@@ -102,11 +102,16 @@ def check_between(
     session: Session, start: date, end: date, academic_year: int, version: Version
 ) -> CheckResult:
     periods = duty_periods_between(session, start, end, academic_year, version)
-    options = CheckOptions(
+    return check_duty(periods, checker_options(session))
+
+
+def checker_options(session: Session) -> CheckOptions:
+    """How a stored schedule is checked: the program's academic blocks and continuous break
+    (also the person page's hours, block/person_view.py)."""
+    return CheckOptions(
         calendar=academic_calendar(session),
         continuous_break_minutes=continuous_break_minutes(program_policy(session)),
     )
-    return check_duty(periods, options)
 
 
 def check_saved(session: Session, data: BlockData, version: Version) -> SavedReport:
