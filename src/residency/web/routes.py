@@ -73,9 +73,9 @@ def mount_pages(app: FastAPI) -> None:
     Pages are left out of the OpenAPI document: they answer HTML to a browser."""
     from residency.auth import pages as auth_pages
     from residency.compliance import pages as compliance_pages
+    from residency.scheduling import fairness_pages
     from residency.scheduling.annual import pages as annual_pages
     from residency.scheduling.block import compliance_pages as block_compliance_pages
-    from residency.scheduling import fairness_pages
     from residency.scheduling.block import edit_pages as block_edit_pages
     from residency.scheduling.block import on_call_pages, person_pages
     from residency.scheduling.block import pages as block_pages
