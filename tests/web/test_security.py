@@ -3,6 +3,7 @@ by default, a body cap, one error shape for bad input and for bugs, never a trac
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -146,3 +147,13 @@ def test_a_cookie_session_reads_but_never_writes(api: Api) -> None:
         assert _users(api) == before
     finally:
         api.client.cookies.clear()
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)  # refused before any database
+def test_a_page_refused_before_its_route_answers_an_html_page_with_the_reason(api: Api) -> None:
+    twice = api.client.get("/on-call?day=2026-03-20&day=2026-03-21")
+    assert twice.status_code == 422 and twice.headers["content-type"].startswith("text/html")
+    assert "day: given more than once; give it once" in twice.text
+    huge = api.client.post("/login", data={"email": "x" * 2_100_000})
+    assert huge.status_code == 413 and huge.headers["content-type"].startswith("text/html")
+    assert "<p>body: larger than the limit of 2000000 bytes</p>" in huge.text

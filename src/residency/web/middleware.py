@@ -10,6 +10,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from residency.web.errors import error_body
 from residency.web.paths import is_page
+from residency.web.templating import render_refusal
 
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -75,7 +76,7 @@ class BodyLimit:
             return
         declared = dict(scope.get("headers", [])).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await self._refuse(send)
+            await self._refuse(scope, send)
             return
         received = 0
 
@@ -90,20 +91,11 @@ class BodyLimit:
         try:
             await self.app(scope, counted, send)
         except _TooLarge:
-            await self._refuse(send)
+            await self._refuse(scope, send)
 
-    async def _refuse(self, send: Send) -> None:
-        body = json.dumps(
-            error_body(
-                "body_too_large", f"body: larger than the limit of {self.limit} bytes", "body"
-            )
-        ).encode()
-        headers: list[Any] = [
-            (b"content-type", b"application/json"),
-            (b"content-length", str(len(body)).encode()),
-        ]
-        await send({"type": "http.response.start", "status": 413, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+    async def _refuse(self, scope: Scope, send: Send) -> None:
+        message = f"body: larger than the limit of {self.limit} bytes"
+        await send_refusal(scope, send, 413, error_body("body_too_large", message, "body"))
 
 
 class SingleQueryValues:
@@ -123,7 +115,8 @@ class SingleQueryValues:
             ]
             repeated = sorted({name for name in names if names.count(name) > 1})
             if repeated:
-                await _send_json(
+                await send_refusal(
+                    scope,
                     send,
                     422,
                     error_body(
@@ -136,10 +129,16 @@ class SingleQueryValues:
         await self.app(scope, receive, send)
 
 
-async def _send_json(send: Send, status: int, payload: dict[str, Any]) -> None:
-    body = json.dumps(payload).encode()
+async def send_refusal(scope: Scope, send: Send, status: int, payload: dict[str, Any]) -> None:
+    """The API's JSON error shape, or for a page the HTML error page with the same sentence:
+    a browser shows the reason instead of raw JSON."""
+    if is_page(scope.get("path", "")):
+        body = render_refusal(scope.get("path", ""), status, payload["error"]["message"])
+        content_type = b"text/html; charset=utf-8"
+    else:
+        body, content_type = json.dumps(payload).encode(), b"application/json"
     headers: list[Any] = [
-        (b"content-type", b"application/json"),
+        (b"content-type", content_type),
         (b"content-length", str(len(body)).encode()),
     ]
     await send({"type": "http.response.start", "status": status, "headers": headers})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from functools import lru_cache
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,24 @@ def render(
     if flash_key is not None:
         response.delete_cookie(FLASH_COOKIE, path="/")
     return response
+
+
+def render_refusal(path: str, status: int, message: str) -> bytes:
+    """The error page for a request refused before it reached a route (a body too large, a
+    query parameter given twice): nobody is known yet, so no navigation and no form."""
+    return (
+        environment.get_template("error.html")
+        .render(
+            who=None,
+            nav=[],
+            current_path=path,
+            csrf_token="",
+            flash=None,
+            title=HTTPStatus(status).phrase,
+            message=message,
+        )
+        .encode()
+    )
 
 
 def flash(response: Response, key: str) -> None:
