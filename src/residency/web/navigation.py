@@ -22,6 +22,7 @@ NAV: tuple[NavLink, ...] = (
     NavLink("Schedule", "/blocks", Permission.READ_PUBLISHED),  # goes to the current block
     NavLink("On call", "/on-call", Permission.READ_PUBLISHED),
     NavLink("Generate", "/generate", Permission.RUN_SCHEDULES),
+    NavLink("Admin", "/admin/users", Permission.MANAGE_USERS),
 )
 
 

@@ -71,7 +71,12 @@ def mount(app: FastAPI) -> None:
 def mount_pages(app: FastAPI) -> None:
     """The web pages, from each domain's pages.py (docs/web.md), and their static assets.
     Pages are left out of the OpenAPI document: they answer HTML to a browser."""
+    from residency.audit import pages as audit_pages
+    from residency.auth import admin_pages
     from residency.auth import pages as auth_pages
+    from residency.ops import pages as ops_pages
+    from residency.program import file_pages as program_file_pages
+    from residency.program import rules_pages as program_rules_pages
     from residency.scheduling.block import edit_pages as block_edit_pages
     from residency.scheduling.block import on_call_pages
     from residency.scheduling.block import pages as block_pages
@@ -87,6 +92,12 @@ def mount_pages(app: FastAPI) -> None:
         on_call_pages.router,
         generate_pages.router,
         run_pages.router,
+        # administration and the program file
+        admin_pages.router,
+        audit_pages.router,
+        ops_pages.router,
+        program_file_pages.router,
+        program_rules_pages.router,
     ):
         app.include_router(router)
     app.mount(STATIC_PREFIX, static_files(), name="static")
