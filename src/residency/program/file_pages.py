@@ -5,16 +5,17 @@ validation.py), lists every problem with its path in the file, or every entry th
 create or update (program/changes.py preview_import, in a savepoint that is rolled back).
 
 "Apply" must import exactly the previewed file. Nothing is stored between the two requests:
-the preview page carries the file's bytes (base64) in a hidden field with an HMAC of them bound
-to the session (web/csrf.py session_signature), so the apply request proves it sends the very
-file this session previewed, unchanged, without asking the coordinator to upload it again
-(a second upload could be another file). Apply then validates and imports it for real, which
-writes the import's one audit row."""
+the preview page carries the file's bytes (compressed, base64) in a hidden field with an HMAC
+of them bound to the session (web/csrf.py session_signature), so the apply request proves it
+sends the very file this session previewed, unchanged, without asking the coordinator to
+upload it again (a second upload could be another file). Apply then validates and imports it
+for real, which writes the import's one audit row."""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import zlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +37,7 @@ from residency.web.templating import flash, render
 router = APIRouter(include_in_schema=False)
 SIGNED = "program-file"  # the signature's purpose: it signs nothing else
 EXPORT_NAME = "program.yaml"
+NAME_LENGTH = 128  # of the uploaded file's name, which the messages repeat
 EDITOR = Depends(page_user(Permission.EDIT_PROGRAM))
 
 
@@ -72,7 +74,8 @@ def preview(
     if not content:
         missing = Problem("file", "file: choose a program file (YAML) to upload")
         return _file_page(request, who, [missing], status=422)
-    upload = Upload((file.filename if file is not None else None) or "file", content)
+    named = (file.filename if file is not None else None) or "file"
+    upload = Upload(named[:NAME_LENGTH], content)
     document, problems = _checked(upload)
     if document is None:
         return _file_page(request, who, problems, status=422)
@@ -81,7 +84,7 @@ def preview(
             changes = preview_import(session, document)
     except InputError as clash:  # valid in itself, but it clashes with stored entries
         return _file_page(request, who, [_problem(clash)], status=422)
-    encoded = base64.b64encode(upload.content).decode("ascii")
+    encoded = base64.b64encode(zlib.compress(upload.content)).decode("ascii")
     context: dict[str, Any] = {
         "title": f"Preview of {upload.name}",
         "name": upload.name,
@@ -95,7 +98,7 @@ def preview(
 @router.post("/program/file/apply")
 def apply(
     request: Request,
-    name: str = Form("", max_length=255),
+    name: str = Form("", max_length=NAME_LENGTH),
     content: str = Form(""),
     signature: str = Form("", max_length=128),
     who: Principal = EDITOR,
@@ -125,9 +128,9 @@ def apply(
 def _previewed(request: Request, name: str, content: str, signature: str) -> Upload | None:
     if not csrf.signature_matches(request, SIGNED, _signed(name, content), signature):
         return None
-    try:
-        return Upload(name, base64.b64decode(content, validate=True))
-    except (binascii.Error, ValueError):
+    try:  # only after the signature matched: these are bytes this server compressed
+        return Upload(name, zlib.decompress(base64.b64decode(content, validate=True)))
+    except (binascii.Error, ValueError, zlib.error):
         return None
 
 
