@@ -123,6 +123,9 @@ def test_values_are_shown_before_and_after_and_a_secret_never(api: Api) -> None:
         ("", "active", "true", "true"),
     ]
     assert "Secret-Value" not in page
+    created = _stored(api, action="user.create")[0].id  # a creation: nothing to compare
+    row = _get(api, "").split(f'<tr data-event="{created}">')[1].split("</table>")[0]
+    assert "<th>email</th>" in row and 'class="changed"' not in row
 
 
 def test_a_bad_page_marker_is_named(api: Api) -> None:

@@ -39,7 +39,8 @@ class ValueRow:
 
     @property
     def changed(self) -> bool:
-        return self.before != self.after
+        """Marked only on an update: a creation's or deletion's every field is new or gone."""
+        return self.before is not None and self.after is not None and self.before != self.after
 
 
 @dataclass(frozen=True)
