@@ -2,7 +2,8 @@
 locks and last sign-ins; a new account's one-time password, shown once and kept nowhere but as
 a hash; a change of role, name or active state; a password-reset token; each write one audit
 row through auth.service, each refusal the service's message next to its field, nothing
-written. Writes run on both engines, reads on SQLite."""
+written. Writes run on both engines; reads, and refusals that never reach the database, on
+SQLite."""
 
 from __future__ import annotations
 
@@ -95,6 +96,7 @@ def test_a_new_account_shows_its_one_time_password_once(api: Api) -> None:
         assert "new.chief@example.org" in shown and password not in shown, again
 
 
+@SQLITE_ONLY  # refused before anything is written: the engine is not at stake
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [

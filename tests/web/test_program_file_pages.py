@@ -2,7 +2,8 @@
 staffing pages (program/rules_pages.py): the export is the file `residency program export`
 writes; an upload is validated as `residency program import` does, every problem listed with
 its path in the file, or every change listed, and nothing written; "Apply" imports exactly the
-previewed file (signed for the session), with one audit row. Writes on both engines."""
+previewed file (signed for the session), with one audit row. The preview and the import run
+on both engines; refusals, which never reach the database, on SQLite."""
 
 from __future__ import annotations
 
@@ -111,6 +112,7 @@ def test_a_preview_lists_every_change_writes_nothing_and_apply_imports_it(api: A
     assert events[0].after is not None and events[0].after["people"]["created"] == 1
 
 
+@SQLITE_ONLY  # refused before the database is touched
 def test_apply_takes_only_the_file_this_session_previewed(api: Api) -> None:
     cookie = cookie_of(api, Role.COORDINATOR)
     _, page = _preview(api, _changed_file(api), cookie)
@@ -132,6 +134,7 @@ def test_apply_takes_only_the_file_this_session_previewed(api: Api) -> None:
     assert _counts(api) == before
 
 
+@SQLITE_ONLY
 @pytest.mark.parametrize(
     ("text", "problems"),
     [
@@ -165,6 +168,7 @@ def test_a_file_that_is_not_a_program_file_is_named(
     assert _counts(api) == before
 
 
+@SQLITE_ONLY
 def test_every_problem_of_a_bad_file_is_listed_with_its_path_and_nothing_is_written(
     api: Api,
 ) -> None:
