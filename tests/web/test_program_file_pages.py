@@ -21,14 +21,16 @@ from fixtures.pages import cookie_of, form_token
 from residency.audit.models import AuditEvent
 from residency.auth.models import Role
 from residency.db import unit_of_work
-from residency.people.models import Person
+from residency.people.models import Person, PersonKind
 from residency.program.export import export_program
 from residency.program.files import dump_program
 from residency.program.schema import ProgramDocument
 from residency.program.service import import_program
 
 SQLITE_ONLY = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
-_HIDDEN = re.compile(r'<input type="hidden" name="(name|content|signature)" value="([^"]*)">')
+_HIDDEN = re.compile(
+    r'<input type="hidden" name="(name|content|expected|signature)" value="([^"]*)">'
+)
 _KIND = re.compile(
     r'<tr data-kind="([^"]+)">.*?data-count="(\d+)".*?data-count="(\d+)".*?data-count="(\d+)"',
     re.S,
@@ -112,6 +114,26 @@ def test_a_preview_lists_every_change_writes_nothing_and_apply_imports_it(api: A
     assert events[0].after is not None and events[0].after["people"]["created"] == 1
 
 
+def test_a_preview_gone_stale_is_shown_again_instead_of_applied(api: Api) -> None:
+    cookie = cookie_of(api, Role.COORDINATOR)
+    _, page = _preview(api, _changed_file(api), cookie)
+    hidden = dict(_HIDDEN.findall(page))
+    with unit_of_work(api.engine) as session:  # meanwhile, someone else adds r5
+        session.add(Person(key="r5", name="Resident Five", kind=PersonKind.RESIDENT))
+    before = _counts(api)
+    sent = {"csrf_token": form_token(api, cookie), **hidden}
+    answer = api.client.post("/program/file/apply", data=sent, headers=cookie)
+    assert answer.status_code == 409
+    assert "Not applied: the database changed since your preview" in answer.text
+    assert _kinds(answer.text)["people"] == (0, 1, 7)  # r5 is there now: only r1 changes
+    assert _counts(api) == before  # rolled back: no rename, no audit row
+    again = {"csrf_token": sent["csrf_token"], **dict(_HIDDEN.findall(answer.text))}
+    applied = api.client.post(
+        "/program/file/apply", data=again, headers=cookie, follow_redirects=False
+    )
+    assert applied.status_code == 303 and _counts(api) == (before[0], before[1] + 1)
+
+
 @SQLITE_ONLY  # refused before the database is touched
 def test_apply_takes_only_the_file_this_session_previewed(api: Api) -> None:
     cookie = cookie_of(api, Role.COORDINATOR)
@@ -120,7 +142,8 @@ def test_apply_takes_only_the_file_this_session_previewed(api: Api) -> None:
     before = _counts(api)
     other = cookie_of(api, Role.COORDINATOR)  # another sign-in of the same account
     tampered = {**hidden, "content": hidden["content"][:-8] + "AAAAAAA="}
-    for session_cookie, fields in ((cookie, tampered), (other, hidden)):
+    unseen = {**hidden, "expected": "0" * 64}  # changes the preview did not show
+    for session_cookie, fields in ((cookie, tampered), (cookie, unseen), (other, hidden)):
         sent = {"csrf_token": form_token(api, session_cookie), **fields}
         answer = api.client.post("/program/file/apply", data=sent, headers=session_cookie)
         assert answer.status_code == 422

@@ -8,13 +8,18 @@ create or update (program/changes.py preview_import, in a savepoint that is roll
 the preview page carries the file's bytes (compressed, base64) in a hidden field with an HMAC
 of them bound to the session (web/csrf.py session_signature), so the apply request proves it
 sends the very file this session previewed, unchanged, without asking the coordinator to
-upload it again (a second upload could be another file). Apply then validates and imports it
-for real, which writes the import's one audit row."""
+upload it again (a second upload could be another file). The signature also covers a
+fingerprint of the changes shown: when the database changed in between, so that the file would
+now change other entries, apply writes nothing and shows the new preview (409), a stale form
+that says so instead of overwriting. Otherwise apply validates and imports the file for real,
+which writes the import's one audit row."""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import json
 import zlib
 from dataclasses import dataclass
 from typing import Any
@@ -45,6 +50,15 @@ EDITOR = Depends(page_user(Permission.EDIT_PROGRAM))
 class Upload:
     name: str  # as the browser named the file: the messages start with it
     content: bytes
+    expected: str = ""  # at apply, the fingerprint of the changes its preview showed
+
+
+class ChangedSincePreview(Exception):
+    """The file would now change other entries than its preview showed."""
+
+    def __init__(self, changes: ImportChanges) -> None:
+        super().__init__("the database changed since the preview")
+        self.changes = changes
 
 
 @router.get("/program/file")
@@ -84,15 +98,7 @@ def preview(
             changes = preview_import(session, document)
     except InputError as clash:  # valid in itself, but it clashes with stored entries
         return _file_page(request, who, [_problem(clash)], status=422)
-    encoded = base64.b64encode(zlib.compress(upload.content)).decode("ascii")
-    context: dict[str, Any] = {
-        "title": f"Preview of {upload.name}",
-        "name": upload.name,
-        "changes": changes,
-        "content": encoded,
-        "signature": csrf.session_signature(request, SIGNED, _signed(upload.name, encoded)),
-    }
-    return render(request, "program/file_preview.html", who, **context)
+    return _preview_page(request, who, upload, changes)
 
 
 @router.post("/program/file/apply")
@@ -100,11 +106,13 @@ def apply(
     request: Request,
     name: str = Form("", max_length=NAME_LENGTH),
     content: str = Form(""),
+    expected: str = Form("", max_length=64),
     signature: str = Form("", max_length=128),
     who: Principal = EDITOR,
 ) -> Response:
-    """Imports the previewed file: the same validation, then the import for real."""
-    upload = _previewed(request, name, content, signature)
+    """Imports the previewed file: the same validation, then the import for real, unless the
+    database changed since the preview so that the file would now change other entries."""
+    upload = _previewed(request, name, content, expected, signature)
     if upload is None:
         stale = Problem(
             "file",
@@ -117,25 +125,57 @@ def apply(
         return _file_page(request, who, problems, status=422)
     try:
         with transaction(request, who) as session:
-            changes: ImportChanges = apply_import(session, document)
+            changes = apply_import(session, document)
+            if fingerprint(changes) != upload.expected:
+                raise ChangedSincePreview(changes)  # rolls the import back
     except InputError as clash:
         return _file_page(request, who, [_problem(clash)], status=422)
+    except ChangedSincePreview as stale:
+        return _preview_page(request, who, upload, stale.changes, status=409)
     response = see_other("/program/file")
     flash(response, "program_imported" if changes.changed else "program_unchanged")
     return response
 
 
-def _previewed(request: Request, name: str, content: str, signature: str) -> Upload | None:
-    if not csrf.signature_matches(request, SIGNED, _signed(name, content), signature):
+def _previewed(
+    request: Request, name: str, content: str, expected: str, signature: str
+) -> Upload | None:
+    if not csrf.signature_matches(request, SIGNED, _signed(name, content, expected), signature):
         return None
     try:  # only after the signature matched: these are bytes this server compressed
-        return Upload(name, zlib.decompress(base64.b64decode(content, validate=True)))
+        raw = zlib.decompress(base64.b64decode(content, validate=True))
     except (binascii.Error, ValueError, zlib.error):
         return None
+    return Upload(name, raw, expected)
 
 
-def _signed(name: str, encoded: str) -> str:
-    return f"{name}\0{encoded}"
+def _signed(name: str, encoded: str, expected: str) -> str:
+    return f"{name}\0{expected}\0{encoded}"
+
+
+def fingerprint(changes: ImportChanges) -> str:
+    """What an import creates and updates, in short: the preview's and the apply's match
+    unless the database changed in between."""
+    listed = [(kind.kind, kind.created, kind.updated) for kind in changes.kinds]
+    return hashlib.sha256(json.dumps(listed).encode()).hexdigest()
+
+
+def _preview_page(
+    request: Request, who: Principal, upload: Upload, changes: ImportChanges, status: int = 200
+) -> Response:
+    encoded = base64.b64encode(zlib.compress(upload.content)).decode("ascii")
+    expected = fingerprint(changes)
+    signed = _signed(upload.name, encoded, expected)
+    context: dict[str, Any] = {
+        "title": f"Preview of {upload.name}",
+        "name": upload.name,
+        "changes": changes,
+        "content": encoded,
+        "expected": expected,
+        "signature": csrf.session_signature(request, SIGNED, signed),
+        "stale": status == 409,
+    }
+    return render(request, "program/file_preview.html", who, status=status, **context)
 
 
 def _checked(upload: Upload) -> tuple[ProgramDocument | None, list[Problem]]:
