@@ -10,7 +10,7 @@ import re
 from urllib.parse import quote
 
 import pytest
-from test_route_matrix import ANYONE, COORDINATOR, PUBLIC, STAFF, routes_of
+from test_route_matrix import ADMIN, ANYONE, COORDINATOR, PUBLIC, STAFF, routes_of
 
 from fixtures.api import ROLES, Api
 from fixtures.pages import cookie_of, csrf_in, form_token
@@ -52,6 +52,21 @@ PAGES: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/people/{key}"): frozenset({Role.ADMIN, Role.COORDINATOR, Role.RESIDENT}),
     # fairness (scheduling/fairness_pages.py)
     ("GET", "/fairness"): ANYONE,
+    # administration (auth/admin_pages.py, audit/pages.py, ops/pages.py)
+    ("GET", "/admin/users"): ADMIN,
+    ("POST", "/admin/users"): ADMIN,
+    ("GET", "/admin/users/{user_id}"): ADMIN,
+    ("POST", "/admin/users/{user_id}"): ADMIN,
+    ("POST", "/admin/users/{user_id}/password-token"): ADMIN,
+    ("GET", "/admin/audit"): STAFF,
+    ("GET", "/admin/operations"): ADMIN,
+    # the program file and its rules (program/file_pages.py, rules_pages.py)
+    ("GET", "/program/file"): COORDINATOR,
+    ("GET", "/program/file/export"): STAFF,
+    ("POST", "/program/file/preview"): COORDINATOR,
+    ("POST", "/program/file/apply"): COORDINATOR,
+    ("GET", "/program/curriculum"): STAFF,
+    ("GET", "/program/staffing"): STAFF,
 }
 # The address asked for a route with path or query parameters (a block of the mini program).
 EXAMPLES = {
@@ -62,6 +77,8 @@ EXAMPLES = {
     "/runs/{run_id}/publish": "/runs/1/publish",
     "/compliance/blocks/{n}": "/compliance/blocks/10",
     "/people/{key}": "/people/r1",  # the resident's own; the faculty member (f1) is refused
+    "/admin/users/{user_id}": "/admin/users/1",
+    "/admin/users/{user_id}/password-token": "/admin/users/1/password-token",
 }
 
 

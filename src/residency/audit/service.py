@@ -139,3 +139,8 @@ def event_json(event: AuditEvent) -> dict[str, Any]:
         "before": event.before,
         "after": event.after,
     }
+
+
+def known_actions(session: Session) -> list[str]:
+    """Every action the log holds, for the audit page's filter to offer."""
+    return list(session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))

@@ -82,6 +82,22 @@ def readiness_checks(settings: Settings, engine: Engine) -> list[Check]:
     ]
 
 
+def installation_checks(
+    settings: Settings, engine: Engine, *, now: datetime | None = None, limits: Limits = Limits()
+) -> list[Check]:
+    """The doctor's checks over a running server's own engine (the operations page): what a
+    server needs, then the backups' folder, age and disk room, as `residency doctor` checks."""
+    backup_dir = Path(settings.backup_dir or "backups")
+    ready = readiness_checks(settings, engine)
+    reachable = engine if ready[0].status == "ok" else None
+    return [
+        *ready,
+        *_check_backup_folder(backup_dir, reachable),
+        _check_newest_backup(backup_dir, now or datetime.now(UTC), limits.max_backup_age),
+        *_check_free_disk(backup_dir, reachable, limits.min_free_bytes),
+    ]
+
+
 def failed(checks: Sequence[Check]) -> bool:
     return any(check.status == "fail" for check in checks)
 

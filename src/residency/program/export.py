@@ -73,8 +73,8 @@ def export_program(session: Session) -> ProgramDocument:
         rotations=[_rotation(t) for t in _templates(session)],
         absences=_absences(session),
         fixed_rotations=_fixed_rotations(session),
-        curriculum=_curriculum(session),
-        staffing_rules=_staffing_rules(session),
+        curriculum=curriculum_entries(session),
+        staffing_rules=staffing_rule_entries(session),
     )
 
 
@@ -157,7 +157,7 @@ def _fixed_rotations(session: Session) -> list[FixedRotation]:
     ]
 
 
-def _curriculum(session: Session) -> list[CurriculumEntry]:
+def curriculum_entries(session: Session) -> list[CurriculumEntry]:
     rows = session.execute(
         select(CurriculumRequirement, RotationTemplate.abbreviation)
         .join(RotationTemplate)
@@ -174,7 +174,7 @@ def _curriculum(session: Session) -> list[CurriculumEntry]:
     ]
 
 
-def _staffing_rules(session: Session) -> list[StaffingRuleEntry]:
+def staffing_rule_entries(session: Session) -> list[StaffingRuleEntry]:
     rows = session.execute(
         select(StaffingRule, RotationTemplate.abbreviation)
         .join(RotationTemplate)

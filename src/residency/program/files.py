@@ -20,15 +20,19 @@ def read_program_file(path: Path) -> ProgramDocument:
         raise InputError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot read: {exc}") from None
+    return parse_document(load_yaml(text, str(path)), str(path))
+
+
+def load_yaml(text: str, source: str) -> Any:
+    """The file's data, before any check of what it holds."""
     try:
-        raw: Any = yaml.safe_load(text)
+        return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
         raise InputError(
-            f"{path}:{where} is not valid YAML: {getattr(exc, 'problem', exc)}"
+            f"{source}:{where} is not valid YAML: {getattr(exc, 'problem', exc)}"
         ) from None
-    return parse_document(raw, str(path))
 
 
 def dump_program(document: ProgramDocument) -> str:

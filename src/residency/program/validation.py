@@ -52,22 +52,32 @@ def _describe(error: dict[str, Any]) -> str:
 
 
 def parse_document(raw: Any, source: str) -> ProgramDocument:
+    document, problems = checked_document(raw, source)
+    if problems:
+        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        raise InputError(f"{problems[0].message}{more}", field=problems[0].field)
+    assert document is not None
+    return document
+
+
+def checked_document(raw: Any, source: str) -> tuple[ProgramDocument | None, list[Problem]]:
+    """The document, or every problem of the file, each message naming the file, the entry and
+    the field (the web page lists them all; the CLI and the API say the first)."""
     if not isinstance(raw, dict):
-        raise InputError(
-            f"{source}: not a program file (expected a mapping with a 'program' entry)",
-            field="body",
-        )
+        expected = "expected a mapping with a 'program' entry"
+        return None, [Problem("body", f"{source}: not a program file ({expected})")]
     try:
         document = ProgramDocument.model_validate(raw)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
-        raise InputError(
-            f"{source}: {_entry_label(raw, tuple(first['loc']))}: {_describe(dict(first))}{more}",
-            field=field_path(first["loc"]),
-        ) from None
-    check_entries(document, source)
-    return document
+        return None, [
+            Problem(
+                field_path(error["loc"]),
+                f"{source}: {_entry_label(raw, tuple(error['loc']))}: {_describe(dict(error))}",
+            )
+            for error in exc.errors()
+        ]
+    found = [Problem(p.field, f"{source}: {p.message}") for p in cross_entry_problems(document)]
+    return (None, found) if found else (document, [])
 
 
 def check_entries(document: ProgramDocument, source: str) -> None:

@@ -43,6 +43,18 @@ def session_token(request: Request) -> str | None:
     return _sign(request, "session", cookie) if cookie else None
 
 
+def session_signature(request: Request, purpose: str, value: str) -> str | None:
+    """An HMAC of `value` for this session only: a page hands data to the browser in a hidden
+    field and, when it comes back with this, knows it is unchanged. None without a session."""
+    cookie = request.cookies.get(COOKIE_NAME)
+    return _sign(request, purpose, f"{cookie}\0{value}") if cookie else None
+
+
+def signature_matches(request: Request, purpose: str, value: str, sent: str) -> bool:
+    expected = session_signature(request, purpose, value)
+    return expected is not None and hmac.compare_digest(sent.encode(), expected.encode())
+
+
 def new_login_cookie() -> str:
     return secrets.token_urlsafe(32)
 

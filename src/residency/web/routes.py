@@ -71,8 +71,13 @@ def mount(app: FastAPI) -> None:
 def mount_pages(app: FastAPI) -> None:
     """The web pages, from each domain's pages.py (docs/web.md), and their static assets.
     Pages are left out of the OpenAPI document: they answer HTML to a browser."""
+    from residency.audit import pages as audit_pages
+    from residency.auth import admin_pages
     from residency.auth import pages as auth_pages
     from residency.compliance import pages as compliance_pages
+    from residency.ops import pages as ops_pages
+    from residency.program import file_pages as program_file_pages
+    from residency.program import rules_pages as program_rules_pages
     from residency.scheduling import fairness_pages
     from residency.scheduling.annual import pages as annual_pages
     from residency.scheduling.block import compliance_pages as block_compliance_pages
@@ -96,6 +101,12 @@ def mount_pages(app: FastAPI) -> None:
         annual_pages.router,
         person_pages.router,
         fairness_pages.router,
+        # administration and the program file
+        admin_pages.router,
+        audit_pages.router,
+        ops_pages.router,
+        program_file_pages.router,
+        program_rules_pages.router,
     ):
         app.include_router(router)
     app.mount(STATIC_PREFIX, static_files(), name="static")

@@ -37,6 +37,9 @@ FLASHES = {
     "cell_overridden": "The cell is saved against the rules, with your override reason.",
     "run_cancel_requested": "Cancel requested: the run stops at the solver's next check.",
     "run_published": "The run's version is published.",
+    "account_saved": "The account is saved.",
+    "program_imported": "The program file is imported.",
+    "program_unchanged": "The database already held all of the program file: nothing changed.",
 }
 
 
