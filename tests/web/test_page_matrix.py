@@ -52,6 +52,26 @@ PAGES: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/people/{key}"): frozenset({Role.ADMIN, Role.COORDINATOR, Role.RESIDENT}),
     # fairness (scheduling/fairness_pages.py)
     ("GET", "/fairness"): ANYONE,
+    # program data (program/index_pages.py, people/, absences/, rotations/pages.py)
+    ("GET", "/program"): STAFF,
+    ("GET", "/program/people"): STAFF,
+    ("GET", "/program/people/new"): COORDINATOR,
+    ("POST", "/program/people/new"): COORDINATOR,
+    ("GET", "/program/people/{key}"): COORDINATOR,
+    ("POST", "/program/people/{key}"): COORDINATOR,
+    ("POST", "/program/people/{key}/deactivate"): COORDINATOR,
+    ("POST", "/program/people/{key}/reactivate"): COORDINATOR,
+    ("GET", "/program/absences"): STAFF,
+    ("GET", "/program/absences/new"): COORDINATOR,
+    ("POST", "/program/absences/new"): COORDINATOR,
+    ("GET", "/program/absences/{absence_id}"): COORDINATOR,
+    ("POST", "/program/absences/{absence_id}"): COORDINATOR,
+    ("POST", "/program/absences/{absence_id}/delete"): COORDINATOR,
+    ("GET", "/program/rotations"): STAFF,
+    ("GET", "/program/rotations/new"): COORDINATOR,
+    ("POST", "/program/rotations/new"): COORDINATOR,
+    ("GET", "/program/rotations/{abbreviation}"): COORDINATOR,
+    ("POST", "/program/rotations/{abbreviation}"): COORDINATOR,
 }
 # The address asked for a route with path or query parameters (a block of the mini program).
 EXAMPLES = {
@@ -62,6 +82,12 @@ EXAMPLES = {
     "/runs/{run_id}/publish": "/runs/1/publish",
     "/compliance/blocks/{n}": "/compliance/blocks/10",
     "/people/{key}": "/people/r1",  # the resident's own; the faculty member (f1) is refused
+    "/program/people/{key}": "/program/people/r2",
+    "/program/people/{key}/deactivate": "/program/people/r2/deactivate",
+    "/program/people/{key}/reactivate": "/program/people/r2/reactivate",
+    "/program/absences/{absence_id}": "/program/absences/1",  # none: 404 to a coordinator
+    "/program/absences/{absence_id}/delete": "/program/absences/1/delete",
+    "/program/rotations/{abbreviation}": "/program/rotations/WARD",
 }
 
 

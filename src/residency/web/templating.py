@@ -36,6 +36,13 @@ FLASHES = {
     "cell_overridden": "The cell is saved against the rules, with your override reason.",
     "run_cancel_requested": "Cancel requested: the run stops at the solver's next check.",
     "run_published": "The run's version is published.",
+    # program data (people/pages.py, absences/pages.py, rotations/pages.py)
+    "person_saved": "The person is saved.",
+    "person_deactivated": "The person is deactivated: left out of scheduling from now on.",
+    "person_reactivated": "The person is active again.",
+    "absence_saved": "The absence is saved.",
+    "absence_deleted": "The absence is deleted.",
+    "rotation_saved": "The rotation template is saved.",
 }
 
 
