@@ -36,15 +36,14 @@ LIST = "/program/absences"
 FIELDS = ("person_key", "kind", "start", "end", "blocks_scheduling", "note")
 FILTERS = ("person", "start", "end")
 AbsenceId = Annotated[int, Path(ge=1, le=MAX_ID)]
-Text = Query("", max_length=64)
 
 
 @router.get(LIST)
 def absence_list(
     request: Request,
-    person: str = Text,
-    start: str = Text,
-    end: str = Text,
+    person: str = Query("", max_length=64),
+    start: str = Query("", max_length=16),
+    end: str = Query("", max_length=16),
     who: Principal = Depends(page_user(Permission.READ_PROGRAM)),
 ) -> Response:
     shown = {"person": person.strip(), "start": start.strip(), "end": end.strip()}
@@ -77,7 +76,7 @@ def absence_list(
 @router.get(f"{LIST}/new")
 def new_absence_form(
     request: Request,
-    person: str = Text,
+    person: str = Query("", max_length=64),
     who: Principal = Depends(page_user(Permission.EDIT_PROGRAM)),
 ) -> Response:
     values = {"person_key": person.strip(), "kind": AbsenceType.VACATION.value}
