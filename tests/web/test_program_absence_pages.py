@@ -128,23 +128,33 @@ def test_record_change_and_delete_each_leave_one_audit_row(api: Api) -> None:
     form = api.client.get(f"/program/absences/{record.id}", headers=cookie).text
     assert input_value(form, "start") == "2026-03-16"
     changed = FORM | {"kind": "conference", "end": "2026-03-17", "version": _version(form)}
-    saved = _post(api, cookie, f"/program/absences/{record.id}", changed)
-    assert saved.status_code == 303 and _counts(api) == (absences + 1, audit + 2)
+    _add(api, "r1", "2026-03-16", "2026-03-16", "conference")  # another, of the kind asked
+    clash = _post(api, cookie, f"/program/absences/{record.id}", changed)
+    assert clash.status_code == 422
+    assert "already has a conference absence starting 2026-03-16" in (
+        field_error(clash.text, "start") or ""
+    )
+    assert input_value(clash.text, "end") == "2026-03-17"
+    assert _counts(api) == (absences + 2, audit + 2)  # the other's own row, nothing else
+    saved = _post(api, cookie, f"/program/absences/{record.id}", changed | {"start": "2026-03-15"})
+    assert saved.status_code == 303 and _counts(api) == (absences + 2, audit + 3)
     with unit_of_work(api.engine) as session:
         now = service.absence_by_id(session, record.id)
-    assert (now.kind, now.end, now.note) == (
+    assert (now.kind, now.start, now.end, now.note) == (
         AbsenceType.CONFERENCE,
+        date(2026, 3, 15),
         date(2026, 3, 17),
         "spring break",
     )
     listed = api.client.get("/program/absences", headers=cookie).text
+    listed = listed.split(f'<tr data-absence="{record.id}">')[1]  # its row's delete button
     deleted = _post(
         api, cookie, f"/program/absences/{record.id}/delete", {"version": _version(listed)}
     )
     assert deleted.status_code == 303 and "The absence is deleted." in followed(
         api, cookie, deleted
     )
-    assert _counts(api) == (absences, audit + 3)
+    assert _counts(api) == (absences + 1, audit + 4)
 
 
 def test_stale_edit_and_delete_forms_are_refused_with_the_current_values(api: Api) -> None:
