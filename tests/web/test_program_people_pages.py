@@ -73,6 +73,7 @@ def test_the_list_groups_residents_by_pgy_then_faculty_and_the_deactivated_apart
     assert re.findall(r'data-person="([^"]+)"', deactivated) == ["r3"]
     assert 'action="/program/people/r3/reactivate"' in deactivated
     assert "program director" in active  # f3's role, in words
+    assert '<a href="/people/r1">Resident r1</a>' in active  # to the person's own page
     assert 'href="/program/people/new"' in page
     admin = api.client.get("/program/people", headers=cookie_of(api, Role.ADMIN)).text
     assert 'data-person="r1"' in admin and "/program/people/new" not in admin  # reads only
