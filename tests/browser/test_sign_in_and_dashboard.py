@@ -92,7 +92,16 @@ def test_each_role_sees_its_own_dashboard_and_signs_out(page: Page, site: Site) 
     for heading in STAFF_HEADINGS:
         expect(page.get_by_role("heading", name=heading)).to_be_visible()
     expect(page.get_by_role("navigation", name="Main").get_by_role("link")).to_have_text(
-        ["Dashboard", "Schedule", "On call", "Fairness", "Generate", "Plan", "Compliance"]
+        [
+            "Dashboard",
+            "Schedule",
+            "On call",
+            "Fairness",
+            "Generate",
+            "Plan",
+            "Compliance",
+            "Program",
+        ]
     )
     page.get_by_role("button", name="Sign out").click()
     expect(page).to_have_url(re.compile(r"/login$"))

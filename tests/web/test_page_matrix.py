@@ -67,6 +67,26 @@ PAGES: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/program/file/apply"): COORDINATOR,
     ("GET", "/program/curriculum"): STAFF,
     ("GET", "/program/staffing"): STAFF,
+    # program data (program/index_pages.py, people/, absences/, rotations/pages.py)
+    ("GET", "/program"): STAFF,
+    ("GET", "/program/people"): STAFF,
+    ("GET", "/program/people/new"): COORDINATOR,
+    ("POST", "/program/people/new"): COORDINATOR,
+    ("GET", "/program/people/{key}"): COORDINATOR,
+    ("POST", "/program/people/{key}"): COORDINATOR,
+    ("POST", "/program/people/{key}/deactivate"): COORDINATOR,
+    ("POST", "/program/people/{key}/reactivate"): COORDINATOR,
+    ("GET", "/program/absences"): STAFF,
+    ("GET", "/program/absences/new"): COORDINATOR,
+    ("POST", "/program/absences/new"): COORDINATOR,
+    ("GET", "/program/absences/{absence_id}"): COORDINATOR,
+    ("POST", "/program/absences/{absence_id}"): COORDINATOR,
+    ("POST", "/program/absences/{absence_id}/delete"): COORDINATOR,
+    ("GET", "/program/rotations"): STAFF,
+    ("GET", "/program/rotations/new"): COORDINATOR,
+    ("POST", "/program/rotations/new"): COORDINATOR,
+    ("GET", "/program/rotations/{abbreviation}"): COORDINATOR,
+    ("POST", "/program/rotations/{abbreviation}"): COORDINATOR,
 }
 # The address asked for a route with path or query parameters (a block of the mini program).
 EXAMPLES = {
@@ -79,6 +99,12 @@ EXAMPLES = {
     "/people/{key}": "/people/r1",  # the resident's own; the faculty member (f1) is refused
     "/admin/users/{user_id}": "/admin/users/1",
     "/admin/users/{user_id}/password-token": "/admin/users/1/password-token",
+    "/program/people/{key}": "/program/people/r2",
+    "/program/people/{key}/deactivate": "/program/people/r2/deactivate",
+    "/program/people/{key}/reactivate": "/program/people/r2/reactivate",
+    "/program/absences/{absence_id}": "/program/absences/1",  # none: 404 to a coordinator
+    "/program/absences/{absence_id}/delete": "/program/absences/1/delete",
+    "/program/rotations/{abbreviation}": "/program/rotations/WARD",
 }
 
 

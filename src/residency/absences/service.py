@@ -1,7 +1,7 @@
 """Absence use cases: list them (each person sees their own, the program staff everyone's),
-record one, delete one. Services flush; the caller owns the transaction. Each change writes
-one audit row. The rules are the program file's: an absence ends on or after its start, and
-belongs to a person of the program."""
+record one, change one, delete one. Services flush; the caller owns the transaction. Each
+change writes one audit row. The rules are the program file's: an absence ends on or after
+its start, and belongs to a person of the program."""
 
 from __future__ import annotations
 
@@ -81,12 +81,7 @@ def visible_absences(
 def create_absence(session: Session, new: NewAbsence) -> AbsenceRecord:
     _check_range(new.start, new.end)
     person = _person(session, new.person_key, "person_key")
-    if repository.absence_starting(session, person.id, new.start, new.kind) is not None:
-        raise InputError(
-            f"start: {person.key} already has a {new.kind.value} absence starting {new.start} "
-            "(one of each kind may start a day)",
-            field="start",
-        )
+    _check_free_start(session, person, new, None)
     absence = Absence(
         person_id=person.id,
         absence_type=new.kind,
@@ -109,10 +104,39 @@ def create_absence(session: Session, new: NewAbsence) -> AbsenceRecord:
     return record
 
 
+def absence_by_id(session: Session, absence_id: int) -> AbsenceRecord:
+    return AbsenceRecord.of(*_absence_with_key(session, absence_id))
+
+
+def update_absence(session: Session, absence_id: int, change: NewAbsence) -> AbsenceRecord:
+    """Every field set to the change's (the rules of a new one); audited when anything
+    changed."""
+    absence, key = _absence_with_key(session, absence_id)
+    _check_range(change.start, change.end)
+    person = _person(session, change.person_key, "person_key")
+    _check_free_start(session, person, change, absence.id)
+    before = AbsenceRecord.of(absence, key)
+    absence.person_id = person.id
+    absence.absence_type = change.kind
+    absence.start_date, absence.end_date = change.start, change.end
+    absence.blocks_scheduling, absence.note = change.blocks_scheduling, change.note
+    session.flush()
+    after = AbsenceRecord.of(absence, person.key)
+    if after != before:
+        audit.record(
+            session,
+            "absence.update",
+            "absence",
+            str(absence.id),
+            before=_snapshot(before),
+            after=_snapshot(after),
+            person_key=person.key,
+        )
+    return after
+
+
 def delete_absence(session: Session, absence_id: int) -> AbsenceRecord:
-    found = repository.absence_with_key(session, absence_id)
-    if found is None:
-        raise NotFoundError(f"absence_id: no absence has the id {absence_id}", field="absence_id")
+    found = _absence_with_key(session, absence_id)
     record = AbsenceRecord.of(*found)
     session.delete(found[0])
     session.flush()
@@ -125,6 +149,26 @@ def delete_absence(session: Session, absence_id: int) -> AbsenceRecord:
         person_key=record.person_key,
     )
     return record
+
+
+def _absence_with_key(session: Session, absence_id: int) -> tuple[Absence, str]:
+    found = repository.absence_with_key(session, absence_id)
+    if found is None:
+        raise NotFoundError(f"absence_id: no absence has the id {absence_id}", field="absence_id")
+    return found
+
+
+def _check_free_start(
+    session: Session, person: Person, new: NewAbsence, own_id: int | None
+) -> None:
+    """One absence of each kind may start a day for a person (a unique key)."""
+    holder = repository.absence_starting(session, person.id, new.start, new.kind)
+    if holder is not None and holder.id != own_id:
+        raise InputError(
+            f"start: {person.key} already has a {new.kind.value} absence starting {new.start} "
+            "(one of each kind may start a day)",
+            field="start",
+        )
 
 
 def _check_range(start: date, end: date) -> None:

@@ -51,6 +51,14 @@ def _describe(error: dict[str, Any]) -> str:
     return f"{message} (got {shown})"
 
 
+def problem_of(raw: Any, error: Any) -> Problem:
+    """One pydantic error about an entry of the file (or one entry alone, as a form sends it):
+    its path, and the message the program file gives, naming the field, the rule and the
+    value."""
+    loc = tuple(error["loc"])
+    return Problem(field_path(loc), f"{_entry_label(raw, loc)}: {_describe(dict(error))}")
+
+
 def parse_document(raw: Any, source: str) -> ProgramDocument:
     document, problems = checked_document(raw, source)
     if problems:

@@ -25,6 +25,7 @@ NAV: tuple[NavLink, ...] = (
     NavLink("Generate", "/generate", Permission.RUN_SCHEDULES),
     NavLink("Plan", "/plan", Permission.READ_PROGRAM),
     NavLink("Compliance", "/compliance", Permission.READ_PROGRAM),  # the current block's check
+    NavLink("Program", "/program", Permission.READ_PROGRAM),
     NavLink("Admin", "/admin/users", Permission.MANAGE_USERS),
 )
 

@@ -71,13 +71,17 @@ def mount(app: FastAPI) -> None:
 def mount_pages(app: FastAPI) -> None:
     """The web pages, from each domain's pages.py (docs/web.md), and their static assets.
     Pages are left out of the OpenAPI document: they answer HTML to a browser."""
+    from residency.absences import pages as absence_pages
     from residency.audit import pages as audit_pages
     from residency.auth import admin_pages
     from residency.auth import pages as auth_pages
     from residency.compliance import pages as compliance_pages
     from residency.ops import pages as ops_pages
+    from residency.people import pages as people_pages
     from residency.program import file_pages as program_file_pages
+    from residency.program import index_pages as program_index_pages
     from residency.program import rules_pages as program_rules_pages
+    from residency.rotations import pages as rotation_pages
     from residency.scheduling import fairness_pages
     from residency.scheduling.annual import pages as annual_pages
     from residency.scheduling.block import compliance_pages as block_compliance_pages
@@ -107,6 +111,11 @@ def mount_pages(app: FastAPI) -> None:
         ops_pages.router,
         program_file_pages.router,
         program_rules_pages.router,
+        # program data (docs/web.md, "Program data")
+        program_index_pages.router,
+        people_pages.router,
+        absence_pages.router,
+        rotation_pages.router,
     ):
         app.include_router(router)
     app.mount(STATIC_PREFIX, static_files(), name="static")

@@ -40,6 +40,13 @@ FLASHES = {
     "account_saved": "The account is saved.",
     "program_imported": "The program file is imported.",
     "program_unchanged": "The database already held all of the program file: nothing changed.",
+    # program data (people/pages.py, absences/pages.py, rotations/pages.py)
+    "person_saved": "The person is saved.",
+    "person_deactivated": "The person is deactivated: left out of scheduling from now on.",
+    "person_reactivated": "The person is active again.",
+    "absence_saved": "The absence is saved.",
+    "absence_deleted": "The absence is deleted.",
+    "rotation_saved": "The rotation template is saved.",
 }
 
 
