@@ -1,14 +1,12 @@
 """The program data's index, `/program`: a link to each section a coordinator keeps up to date.
-A section is listed once its page exists in the app (people, absences and rotation templates
-here; curriculum, staffing rules and the program file's import and export as they land), so
-the index never links to a page that answers 404."""
+A section is listed to the roles its page lets in (the program file's page is for those who
+may edit the program), so the index never links to a page that answers 403."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from fastapi import APIRouter, Depends, Request, Response
-from fastapi.routing import iter_route_contexts
 
 from residency.auth.permissions import Permission, allows
 from residency.auth.tokens import Principal
@@ -23,6 +21,7 @@ class Section:
     href: str
     label: str
     what: str
+    permission: Permission = Permission.READ_PROGRAM
 
 
 SECTIONS = (
@@ -35,7 +34,12 @@ SECTIONS = (
     ),
     Section("/program/curriculum", "Curriculum", "what each PGY level does in a year"),
     Section("/program/staffing", "Staffing rules", "each service's minimum by level"),
-    Section("/program/file", "Program file", "import with a preview of every change, export"),
+    Section(
+        "/program/file",
+        "Program file",
+        "import with a preview of every change, export",
+        Permission.EDIT_PROGRAM,
+    ),
 )
 
 
@@ -43,12 +47,11 @@ SECTIONS = (
 def program_index(
     request: Request, who: Principal = Depends(page_user(Permission.READ_PROGRAM))
 ) -> Response:
-    served = {route.path for route in iter_route_contexts(request.app.routes)}
     return render(
         request,
         "program/index.html",
         who,
         title="Program data",
-        sections=[s for s in SECTIONS if s.href in served],
+        sections=[s for s in SECTIONS if allows(who.role, s.permission)],
         can_edit=allows(who.role, Permission.EDIT_PROGRAM),
     )
