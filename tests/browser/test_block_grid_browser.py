@@ -34,7 +34,7 @@ def published(site: Site) -> int:
 
 def test_the_keyboard_walks_the_grid_cell_by_cell(page: Page, site: Site, published: int) -> None:
     page.goto("/login")
-    sign_in(page, site.account(Role.RESIDENT, person_key="r2"))  # r1's account is another test's
+    sign_in(page, site.account(Role.RESIDENT, person_key="r2"))
     page.goto(GRID)
     expect(page.get_by_role("note")).to_contain_text("Published schedule")
     expect(page.get_by_role("heading", name="Legend")).to_be_visible()
