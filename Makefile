@@ -10,7 +10,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 # Python caches compiled modules (.pyc, and pytest's rewritten test modules) unless this is set;
 # with it set, every process of the suite (two pytest workers, each CLI and server it starts)
-# compiles each module it imports again: seconds per process (docs/benchmarks.md, "Test suite").
+# compiles each module it imports again: seconds per process (docs/development.md, "Keeping the suite within 5 minutes").
 unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: install demo test lint pytest lock clean
