@@ -76,6 +76,31 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         )
 
 
+# The slowest modules (CI's --durations list), longest first: the two test processes take
+# modules in collection order, so these start at once and the short ones fill in around them,
+# instead of one long module starting last while the other process has nothing left to do.
+SLOWEST_MODULES = (
+    "web/test_openapi_fuzz.py",
+    "ops/test_demo.py",
+    "scheduling/test_annual_plan_service.py",
+    "web/test_openapi_fuzz_postgresql.py",
+    "scheduling/engine/test_engine_property.py",
+    "web/test_audit_trail.py",
+    "system/test_stack.py",
+    "scheduling/test_block_repair.py",
+    "ops/test_runbook.py",
+    "ops/test_restore.py",
+    "program/test_program_files.py",
+)
+TESTS = Path(__file__).parent
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-randomly's shuffle, which orders the rest
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {TESTS / name: index for index, name in enumerate(SLOWEST_MODULES)}
+    items.sort(key=lambda item: rank.get(item.path, len(rank)))
+
+
 def _solve_once(solve: Callable[..., Any]) -> Callable[..., Any]:
     """A recalled answer is reported to the run's control as its one improving solution, so
     the doors see progress on both engines; a solve asked to stop before it began is not
