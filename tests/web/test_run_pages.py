@@ -87,6 +87,9 @@ def test_a_queued_run_is_shown_live_and_cancelled_through_the_page(api: Api) -> 
     assert cancelled.status_code == 303
     run = api.client.get(f"/api/v1/runs/{run_id}", headers=staff(api)).json()
     assert run["status"] == "cancelled"
+    ended = api.client.get(f"/runs/{run_id}", headers=cookie)  # a run that never solved
+    assert ended.status_code == 200 and "<h2>No schedule</h2>" in ended.text
+    assert "<p>cancelled before it started; nothing solved</p>" in ended.text
     assert _runs(api) == 1
 
 
