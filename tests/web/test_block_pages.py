@@ -250,6 +250,11 @@ def test_a_coordinator_edits_a_cell_a_rule_break_is_refused_then_saved_with_a_re
         REASON,
         True,
     )
+    # The dashboard's "since the publish" reads the edit from this audit row (block 10 is the
+    # latest published block; the test suite's today is outside the mini program's year).
+    board = _get(api, coordinator, "/")
+    edited = f'person=r3">r3, {day} AM</a>: ELEC to WARD, by coordinator@example.org at '
+    assert edited in board.split('id="since-publish"')[1].split("</section>")[0]
 
     cleared = api.client.post(
         post, data=cell | {"rotation": ""}, headers=coordinator, follow_redirects=False
