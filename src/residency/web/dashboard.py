@@ -66,7 +66,8 @@ def dashboard(session: Session, who: Principal, today: date) -> Dashboard:
         key = key_of_person(session, who.person_id)
         return Dashboard(today, None, "", [], None, None, None, None, None, key)
     row = calendar.academic_year_with_blocks(session, year)
-    alerts = _alerts_by_block(session, year) if allows(who.role, Permission.READ_PROGRAM) else None
+    staff = allows(who.role, Permission.READ_PROGRAM)  # alerts, the audit's actors, absences
+    alerts = _alerts_by_block(session, year) if staff else None
     blocks = [
         _status(session, year, block.number, block.start_date, block.end_date, alerts)
         for block in sorted(row.blocks, key=lambda b: b.number)
@@ -75,7 +76,6 @@ def dashboard(session: Session, who: Principal, today: date) -> Dashboard:
     latest = next((b for b in reversed(blocks) if b.published_run_id is not None), None)
     plan = published(session, scope_of(RunKind.ANNUAL_PLAN, year, None))
     shown = current or latest or (blocks[0] if blocks else None)
-    staff = allows(who.role, Permission.READ_PROGRAM)  # the audit's actors, everyone's absences
     return Dashboard(
         today=today,
         academic_year=year,
