@@ -69,7 +69,9 @@ def test_a_draft_changes_nothing_until_published_and_a_rollback_needs_force(
     # Rollback: the first run was built on nothing published; run 2 is published now.
     assert main(["runs", "publish", str(first["run_id"]), "--yes"]) == 3
     err = capsys.readouterr().err
-    assert "roll back" in err and "--force" in err and len(err.strip().splitlines()) == 1
+    assert "roll back" in err and len(err.strip().splitlines()) == 1
+    assert f"`residency runs publish {first['run_id']} --force`" in err  # the page says the same
+    assert "`residency generate --block 10 --academic-year 2025 --minimal-change`" in err
     assert _published_run(db_engine) == second["run_id"]
     assert main(["runs", "publish", str(first["run_id"]), "--yes", "--force"]) == 0
     capsys.readouterr()

@@ -250,6 +250,11 @@ def test_a_coordinator_edits_a_cell_a_rule_break_is_refused_then_saved_with_a_re
         REASON,
         True,
     )
+    # The dashboard's "since the publish" reads the edit from this audit row (block 10 is the
+    # latest published block; the test suite's today is outside the mini program's year).
+    board = _get(api, coordinator, "/")
+    edited = f'person=r3">r3, {day} AM</a>: ELEC to WARD, by coordinator@example.org at '
+    assert edited in board.split('id="since-publish"')[1].split("</section>")[0]
 
     cleared = api.client.post(
         post, data=cell | {"rotation": ""}, headers=coordinator, follow_redirects=False
@@ -260,3 +265,42 @@ def test_a_coordinator_edits_a_cell_a_rule_break_is_refused_then_saved_with_a_re
 
     for role in (Role.RESIDENT, Role.FACULTY):
         assert api.client.get(form_url, headers=cookie_of(api, role)).status_code == 403
+
+
+_HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
+
+
+def test_saving_a_cell_returns_to_the_grid_with_the_filters_it_was_opened_from(
+    block_10: Api,
+) -> None:
+    api, coordinator = block_10, cookie_of(block_10, Role.COORDINATOR)
+    day = _elective_morning(api)
+    filtered = f"/blocks/{BLOCK}?year={YEAR}&pgy=2&service=ELEC&person=r3"
+    link = re.search(
+        r'<a href="([^"]+)">', rows_of(_get(api, coordinator, filtered))["r3"][(day, "AM")][1]
+    )
+    assert link is not None
+    opened = html.unescape(link.group(1))
+    assert opened == (
+        f"/blocks/{BLOCK}/edit?year={YEAR}&grid_pgy=2&grid_service=ELEC&grid_person=r3"
+        f"&person=r3&day={day}&session=AM"
+    )
+    form = _get(api, coordinator, opened)
+    assert f'<a href="{html.escape(filtered)}">Back to the grid</a>' in form
+    fields = dict(_HIDDEN.findall(form))
+    assert {k: fields[k] for k in ("grid_pgy", "grid_service", "grid_person")} == {
+        "grid_pgy": "2",
+        "grid_service": "ELEC",
+        "grid_person": "r3",
+    }
+    post = f"/blocks/{BLOCK}/edit"
+    refused = api.client.post(post, data=fields | {"rotation": "WARD"}, headers=coordinator)
+    assert refused.status_code == 409 and dict(_HIDDEN.findall(refused.text)) == fields
+    saved = api.client.post(
+        post, data=fields | {"rotation": ""}, headers=coordinator, follow_redirects=False
+    )
+    assert saved.status_code == 303, saved.text
+    assert saved.headers["location"] == filtered
+    back = _get(api, coordinator, saved.headers["location"])
+    assert [key for key in rows_of(back) if key[0] == "r"] == ["r3"]
+    assert abbreviation(rows_of(back)["r3"][(day, "AM")][1]) == EMPTY

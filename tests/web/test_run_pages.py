@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from markupsafe import escape
 from sqlalchemy import func, select
 
 from fixtures.api import Api, QueueOnly
@@ -16,6 +17,7 @@ from fixtures.runs_api import QUICK_BLOCK, staff, wait_for_end
 from residency.auth.models import Role
 from residency.db import unit_of_work
 from residency.scheduling.models import ScheduleRun
+from residency.scheduling.runs.versions import Base, get_run, stale_message
 
 FORM = {
     "kind": "block",
@@ -85,6 +87,9 @@ def test_a_queued_run_is_shown_live_and_cancelled_through_the_page(api: Api) -> 
     assert cancelled.status_code == 303
     run = api.client.get(f"/api/v1/runs/{run_id}", headers=staff(api)).json()
     assert run["status"] == "cancelled"
+    ended = api.client.get(f"/runs/{run_id}", headers=cookie)  # a run that never solved
+    assert ended.status_code == 200 and "<h2>No schedule</h2>" in ended.text
+    assert "<p>cancelled before it started; nothing solved</p>" in ended.text
     assert _runs(api) == 1
 
 
@@ -111,6 +116,10 @@ def test_a_finished_run_shows_its_result_and_diff_and_is_published_by_the_page(
     assert api.client.get(f"/api/v1/runs/{run_id}", headers=staff(api)).json()["published"]
     stale = _post(api, cookie, f"/runs/{later_id}/publish", {})
     assert stale.status_code == 409 and "changed after run" in stale.text
+    with unit_of_work(api.engine) as session:  # the page shows the service's message, whole
+        expected = stale_message(get_run(session, later_id), Base(run_id, 1), "block 10 of 2025")
+    assert str(escape(expected)) in stale.text
+    assert f"`residency runs publish {later_id} --force`" in expected  # what the CLI says
     assert "Publish anyway" in stale.text and 'name="force" value="1"' in stale.text
     forced = _post(api, cookie, f"/runs/{later_id}/publish", {"force": "1"})
     assert forced.status_code == 303

@@ -1,6 +1,7 @@
 """What the dashboard shows, read from the services every door uses: the academic year's
-blocks and what is published of each, open compliance alerts, runs in progress. Each part is
-read only for a role that may see it (the same permissions as the API routes that answer it)."""
+blocks and what is published of each, open compliance alerts, runs in progress, and what
+changed in the shown block since its publish (block/since_publish.py). Each part is read only
+for a role that may see it (the same permissions as the API routes that answer it)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from residency.calendar import service as calendar
 from residency.compliance.alerts import open_alerts
 from residency.errors import RefusedError
 from residency.people.repository import key_of_person
+from residency.scheduling.block.since_publish import SincePublish, since_publish
 from residency.scheduling.models import RunKind
 from residency.scheduling.runs.report import runs_listing
 from residency.scheduling.runs.versions import describe_scope, published, scope_of
@@ -53,6 +55,8 @@ class Dashboard:
     open_alerts: int | None  # None: the role may not read compliance alerts
     runs: list[RunInProgress] | None  # None: the role may not see runs
     person_key: str | None  # the signed-in resident's or faculty member's own page
+    # The shown block's changes since its publish; None: not staff, or nothing published.
+    changes: SincePublish | None = None
 
 
 def dashboard(session: Session, who: Principal, today: date) -> Dashboard:
@@ -62,7 +66,8 @@ def dashboard(session: Session, who: Principal, today: date) -> Dashboard:
         key = key_of_person(session, who.person_id)
         return Dashboard(today, None, "", [], None, None, None, None, None, key)
     row = calendar.academic_year_with_blocks(session, year)
-    alerts = _alerts_by_block(session, year) if allows(who.role, Permission.READ_PROGRAM) else None
+    staff = allows(who.role, Permission.READ_PROGRAM)  # alerts, the audit's actors, absences
+    alerts = _alerts_by_block(session, year) if staff else None
     blocks = [
         _status(session, year, block.number, block.start_date, block.end_date, alerts)
         for block in sorted(row.blocks, key=lambda b: b.number)
@@ -70,17 +75,19 @@ def dashboard(session: Session, who: Principal, today: date) -> Dashboard:
     current = next((b for b in blocks if b.start <= today <= b.end), None)
     latest = next((b for b in reversed(blocks) if b.published_run_id is not None), None)
     plan = published(session, scope_of(RunKind.ANNUAL_PLAN, year, None))
+    shown = current or latest or (blocks[0] if blocks else None)
     return Dashboard(
         today=today,
         academic_year=year,
         label=row.label,
         blocks=blocks,
         current=current,
-        shown=current or latest or (blocks[0] if blocks else None),
+        shown=shown,
         plan_run_id=plan.run_id if plan else None,
         open_alerts=None if alerts is None else sum(alerts.values()),
         runs=_runs_in_progress(session) if allows(who.role, Permission.RUN_SCHEDULES) else None,
         person_key=key_of_person(session, who.person_id),
+        changes=since_publish(session, year, shown.number) if staff and shown else None,
     )
 
 

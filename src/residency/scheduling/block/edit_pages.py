@@ -2,7 +2,10 @@
 `GET /blocks/{n}/edit?person=KEY&day=YYYY-MM-DD&session=AM` shows the cell and a select of
 rotations; the POST checks the edit with the service the API uses (edits.edit_slot). A rule
 break writes nothing and is shown next to the rotation, with what was typed kept; an override
-reason saves it anyway as a recorded exception. Success returns to the grid (303)."""
+reason saves it anyway as a recorded exception. Success returns to the grid (303) as the
+coordinator had it: the grid's filters travel with the cell's link as `grid_pgy`,
+`grid_service` and `grid_person` (`person` is the cell's own person), through the form's hidden
+fields, back into the grid's address."""
 
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from residency.errors import InputError, RefusedError
 from residency.rotations.repository import templates_with_shifts
 from residency.scheduling.block.edits import EditRefused, SlotEdit, edit_slot
 from residency.scheduling.block.grid import FACULTY_GROUP, block_grid
+from residency.scheduling.block.grid_view import Filters
 from residency.scheduling.block.pages import BLOCKS, draft_or_published, grid_query
 from residency.scheduling.block.verdict import RuleBreak
 from residency.web.deps import transaction
@@ -30,6 +34,10 @@ from residency.web.templating import flash, render
 router = APIRouter(include_in_schema=False)
 HalfDayName = Literal["AM", "PM"]
 FORM_FIELDS = ("rotation", "override_reason")  # the errors shown next to a field
+# The grid's filters as the edit page carries them (the grid's own limits, block/pages.py).
+GridPgy = Query("", max_length=16)
+GridService = Query("", max_length=32)
+GridPerson = Query("", max_length=64)
 
 
 @dataclass(frozen=True)
@@ -64,12 +72,16 @@ def edit_form(
     session: HalfDayName = Query(...),
     year: int | None = Query(None, ge=2000, le=2100),
     run: int | None = Query(None, ge=1, le=MAX_ID),
+    grid_pgy: str = GridPgy,
+    grid_service: str = GridService,
+    grid_person: str = GridPerson,
     who: Principal = Depends(page_user(Permission.EDIT_SCHEDULE)),
 ) -> Response:
     with transaction(request, who) as db:
         target = edit_target(db, who, n, year, run, person, day, session)
     typed = {"rotation": target.current, "override_reason": ""}
-    return _page(request, who, target, typed)
+    filters = Filters(grid_pgy.strip(), grid_service.strip(), grid_person.strip())
+    return _page(request, who, target, filters, typed)
 
 
 @router.post("/blocks/{n}/edit")
@@ -83,9 +95,13 @@ def save_edit(
     run: str = Form(""),
     rotation: str = Form("", max_length=32),
     override_reason: str = Form("", max_length=2000),
+    grid_pgy: str = Form("", max_length=16),
+    grid_service: str = Form("", max_length=32),
+    grid_person: str = Form("", max_length=64),
     who: Principal = Depends(page_user(Permission.EDIT_SCHEDULE)),
 ) -> Response:
     run_id = _run_id(run)
+    filters = Filters(grid_pgy.strip(), grid_service.strip(), grid_person.strip())
     typed = {"rotation": rotation, "override_reason": override_reason}
     edit = SlotEdit(
         year, n, person, day, session, rotation or None, run_id, override_reason or None
@@ -108,12 +124,18 @@ def save_edit(
     except RefusedError as refused:
         problem, status = str(refused), 409
     else:
-        response = see_other(f"/blocks/{n}{grid_query(year=year, run=run_id)}")
+        response = see_other(grid_url(n, year, run_id, filters))
         flash(response, "cell_overridden" if result.overridden else "cell_saved")
         return response
     with transaction(request, who) as db:
         target = edit_target(db, who, n, year, run_id, person, day, session)
-    return _page(request, who, target, typed, errors, breaks, problem, status)
+    return _page(request, who, target, filters, typed, errors, breaks, problem, status)
+
+
+def grid_url(n: int, year: int, run: int | None, filters: Filters) -> str:
+    """The grid as the coordinator had it: its version and its filters."""
+    shown = {"pgy": filters.pgy, "service": filters.service, "person": filters.person}
+    return f"/blocks/{n}{grid_query(year=year, run=run, **shown)}"
 
 
 def _run_id(run: str) -> int | None:
@@ -170,6 +192,7 @@ def _page(
     request: Request,
     who: Principal,
     target: EditTarget,
+    filters: Filters,
     typed: dict[str, str],
     errors: dict[str, str] | None = None,
     breaks: list[RuleBreak] | None = None,
@@ -183,7 +206,7 @@ def _page(
         "errors": errors or {},
         "breaks": breaks or [],
         "problem": problem,
-        "back": f"/blocks/{target.block}"
-        + grid_query(year=target.academic_year, run=target.run_id),
+        "filters": filters,
+        "back": grid_url(target.block, target.academic_year, target.run_id, filters),
     }
     return render(request, "blocks/edit.html", who, status=status, **context)

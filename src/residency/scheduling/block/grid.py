@@ -1,11 +1,14 @@
 """A version of a block as a grid a chief can read: people as rows (residents by PGY, then
-faculty), days as columns with the AM and PM rotation, call nights and absences marked."""
+faculty), days as columns with the AM and PM rotation, call nights and absences marked.
+
+The night before the block's first day belongs to the block before (its published version,
+whichever version of this block is read): a call then makes the first day post-call here."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -14,7 +17,7 @@ from residency.calendar.service import block_row
 from residency.errors import InputError
 from residency.people.repository import person_ids_by_key
 from residency.scheduling import repository as repo
-from residency.scheduling.repository import Version
+from residency.scheduling.repository import PUBLISHED, Version
 
 FACULTY_GROUP = 99  # sorts after every PGY
 
@@ -27,6 +30,13 @@ class GridRow:
     cells: dict[date, tuple[str, str]]  # day -> (AM, PM) rotation abbreviations
     calls: frozenset[date] = field(default_factory=frozenset)
     absences: dict[date, str] = field(default_factory=dict)  # day -> absence type
+    night_before: bool = False  # on call the night before the block's first day
+
+    def post_call(self, day: date, first_day: date) -> bool:
+        """The day after a call night (the block's first day after the block before's)."""
+        if day == first_day and self.night_before:
+            return True
+        return day - timedelta(days=1) in self.calls
 
 
 @dataclass(frozen=True)
@@ -52,6 +62,7 @@ class _Rows:
     )
     calls: dict[str, set[date]] = field(default_factory=lambda: defaultdict(set))
     absences: dict[str, dict[date, str]] = field(default_factory=lambda: defaultdict(dict))
+    night_before: set[str] = field(default_factory=set)
 
     def meet(self, person_id: int, key: str, name: str) -> str:
         self.names[key] = (name, self.levels.get(person_id, FACULTY_GROUP))
@@ -60,9 +71,8 @@ class _Rows:
     def row(self, key: str) -> GridRow:
         name, group = self.names[key]
         cells = {d: (am, pm) for d, (am, pm) in self.cells[key].items()}
-        return GridRow(
-            key, name, group, cells, frozenset(self.calls[key]), dict(self.absences[key])
-        )
+        calls, away = frozenset(self.calls[key]), dict(self.absences[key])
+        return GridRow(key, name, group, cells, calls, away, key in self.night_before)
 
 
 def block_grid(
@@ -78,6 +88,9 @@ def block_grid(
         found.cells[found.meet(person_id, key, name)][day][half_day != "AM"] = rotation
     for person_id, key, name, night in repo.call_nights_between(session, start, end, version):
         found.calls[found.meet(person_id, key, name)].add(night)
+    eve = start - timedelta(days=1)
+    for person_id, key, name, _ in repo.call_nights_between(session, eve, eve, PUBLISHED):
+        found.night_before.add(found.meet(person_id, key, name))
     for absence in repo.absences_between(session, start, end):  # the same in every version
         who = absence.person
         away = found.absences[found.meet(who.id, who.key, who.name)]

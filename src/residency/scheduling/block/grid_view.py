@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from itertools import groupby
 
 from residency.scheduling.block.grid import FACULTY_GROUP, Grid, GridRow
@@ -175,7 +175,7 @@ def _person_row(
         am, pm = row.cells.get(day, ("", ""))
         away = row.absences.get(day)
         absence = away if away is None or reasons_open else AWAY
-        post_call = day - timedelta(days=1) in row.calls
+        post_call = row.post_call(day, grid.start)
         for session, abbreviation in (("AM", am), ("PM", pm)):
             cells.append(
                 Cell(

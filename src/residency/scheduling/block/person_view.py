@@ -171,17 +171,17 @@ def block_days(session: Session, key: str, year: int, block: Block, today: date)
     grid = block_grid(session, year, block.number, PUBLISHED, person=key)
     row = grid.rows[0] if grid.rows else GridRow(key, key, 0, {})
     holidays = holidays_between(session, grid.start, grid.end)
-    return tuple(_day(row, day, holidays.get(day), today) for day in grid.days)
+    return tuple(_day(row, day, grid.start, holidays.get(day), today) for day in grid.days)
 
 
-def _day(row: GridRow, day: date, holiday: str | None, today: date) -> Day:
+def _day(row: GridRow, day: date, first_day: date, holiday: str | None, today: date) -> Day:
     am, pm = row.cells.get(day, ("", ""))
     return Day(
         day,
         am,
         pm,
         call=day in row.calls,
-        post_call=day - timedelta(days=1) in row.calls,
+        post_call=row.post_call(day, first_day),
         absence=row.absences.get(day),
         weekend=day.weekday() >= 5,
         holiday=holiday,

@@ -177,7 +177,10 @@ def _audit_publish(session: Session, replaced: Base, result: PublishResult) -> N
 
 
 def stale_message(run: ScheduleRun, now: Base, what: str) -> str:
+    """One message for every door (CLI, API, the run's page): each names what to do in all of
+    them, since a coordinator may read it on the page and act in a terminal, or the reverse."""
     built_on = f"run {run.base_run_id}" if run.base_run_id else "nothing published"
+    published_now = f"run {now.run_id} is published now" if now.run_id else "nothing is now"
     rollback = (
         " (publishing it would roll back to an older version)"
         if now.run_id is not None and run.id < now.run_id
@@ -185,9 +188,19 @@ def stale_message(run: ScheduleRun, now: Base, what: str) -> str:
     )
     return (
         f"the published version of {what} changed after run {run.id} was made (it was built on "
-        f"{built_on}; run {now.run_id} is published now){rollback}; add --force to publish it "
-        "anyway, or make a fresh repair with --minimal-change"
+        f"{built_on}; {published_now}){rollback}; to publish it anyway, run "
+        f"`residency runs publish {run.id} --force` (on the run's page: Publish anyway; in the "
+        f'API: "force": true), or make a fresh repair of what is published now with '
+        f"`{repair_command(run)}`"
     )
+
+
+def repair_command(run: ScheduleRun) -> str:
+    """The CLI's minimal-change run of the run's scope."""
+    year = f"--academic-year {run.academic_year}"
+    if run.kind == RunKind.ANNUAL_PLAN:
+        return f"residency plan year {year} --minimal-change"
+    return f"residency generate --block {run.block_number} {year} --minimal-change"
 
 
 def history(session: Session, scope: str) -> list[Publication]:

@@ -1,7 +1,8 @@
 // The run page's live view: follows /api/v1/runs/{id}/events (the session cookie is sent),
 // updates the figures and the chart with each progress point, and when the run ends fetches
-// the page again and swaps its section in place (no reload). Without this script the page
-// shows the latest figures and a Refresh link.
+// the page again and swaps its section in place (no reload). The Cancel form is sent by
+// fetch, so the page keeps following the run while it stops. Without this script the page
+// shows the latest figures and a Refresh link, and Cancel is a plain form.
 (function () {
   "use strict";
   var section = document.getElementById("run");
@@ -37,13 +38,45 @@
     section.querySelector("polyline.bound").setAttribute("points", line("bound", low, span, last));
   }
 
+  function freshSection(text) {
+    return new DOMParser().parseFromString(text, "text/html").getElementById("run");
+  }
+
   function replaceSection() {
     fetch(window.location.pathname, { credentials: "same-origin" })
       .then(function (answer) { return answer.text(); })
       .then(function (text) {
-        var fresh = new DOMParser().parseFromString(text, "text/html").getElementById("run");
+        var fresh = freshSection(text);
         if (fresh) { section.replaceWith(fresh); }
       });
+  }
+
+  // The answer is the run's page after the cancel (or its refusal, 409, once it has ended):
+  // an ended run's section replaces this one; a live one keeps following the stream.
+  function cancelled(text) {
+    var fresh = freshSection(text);
+    if (fresh && !fresh.dataset.events) {
+      source.close();
+      section.replaceWith(fresh);
+    } else {
+      show("status", "running (cancel requested)");
+    }
+  }
+
+  var cancelForm = section.querySelector("form.cancel-run");
+  if (cancelForm) {
+    cancelForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      cancelForm.querySelector("button").disabled = true;
+      fetch(cancelForm.action, {
+        method: "POST",
+        credentials: "same-origin",
+        body: new URLSearchParams(new FormData(cancelForm))
+      })
+        .then(function (answer) { return answer.text(); })
+        .then(cancelled)
+        .catch(function () { cancelForm.submit(); });
+    });
   }
 
   var source = new EventSource(section.dataset.events);
