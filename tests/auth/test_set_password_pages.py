@@ -147,6 +147,11 @@ def test_the_policy_message_is_next_to_the_new_password_and_nothing_is_written(
     assert field_error(differing.text, "new_password_again") == (
         "new_password_again: differs from the new password"
     )
+    too_long = _send(api, token, "Aa1!" * 300)
+    assert too_long.status_code == 422 and "Aa1!" not in too_long.text  # not even in a message
+    assert field_error(too_long.text, "new_password") == (
+        "new_password: String should have at most 1024 characters"
+    )
     assert _audit_count(api) == before and not _spent(api, token)
     assert _signs_in(api, PASSWORD)
 

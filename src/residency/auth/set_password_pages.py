@@ -12,6 +12,7 @@ Referer (Referrer-Policy: no-referrer on every page)."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Form, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
 from residency.auth import service
@@ -20,7 +21,7 @@ from residency.auth.schemas import SetPasswordBody
 from residency.errors import InputError, ResidencyError, Unauthenticated
 from residency.web import csrf
 from residency.web.deps import transaction
-from residency.web.form_input import body_error
+from residency.web.errors import validation_message
 from residency.web.page_deps import LOGIN_PATH, clear_public_cookie, public_form_page, see_other
 from residency.web.templating import flash
 
@@ -63,8 +64,9 @@ def set_password(
         body = SetPasswordBody(token=token, new_password=new_password)  # the API's bounds
         with transaction(request, None) as session:
             service.set_password_with_token(session, body.token, body.new_password)
-    except ValidationError as invalid:
-        return _refused(request, token, body_error(invalid), 422)
+    except ValidationError as invalid:  # the API's message, without the secret typed
+        field, message = validation_message(RequestValidationError(invalid.errors()[:1]))
+        return _refused(request, token, InputError(message, field=field), 422)
     except Unauthenticated as refused:
         return _refused(request, "", refused, 401)
     except InputError as refused:  # the policy, for the token's account
