@@ -101,6 +101,7 @@ def test_each_role_sees_its_own_dashboard_and_signs_out(page: Page, site: Site) 
             "Plan",
             "Compliance",
             "Program",
+            "Audit log",
         ]
     )
     page.get_by_role("button", name="Sign out").click()

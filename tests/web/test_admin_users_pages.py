@@ -200,6 +200,9 @@ def test_a_password_reset_token_is_shown_once_and_stored_as_a_digest(api: Api) -
     status, page = _post(api, f"/admin/users/{uid}/password-token", {})
     assert status == 200
     token = _secret(page)
+    link = re.search(r'<code id="set-password-link">([^<]+)</code>', page)
+    assert link is not None  # the set-password page at this site, to hand to the holder
+    assert html.unescape(link.group(1)) == f"http://testserver/account/set-password?token={token}"
     with unit_of_work(api.engine) as session:
         stored = session.get(PasswordToken, tokens.digest(token))
         assert stored is not None and stored.user_id == uid and stored.used_at is None

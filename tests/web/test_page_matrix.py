@@ -15,7 +15,6 @@ from test_route_matrix import ADMIN, ANYONE, COORDINATOR, PUBLIC, STAFF, routes_
 from fixtures.api import ROLES, Api
 from fixtures.pages import cookie_of, csrf_in, form_token
 from residency.auth.models import Role
-from residency.web.csrf import LOGIN_COOKIE
 from residency.web.navigation import NAV
 
 PAGES: dict[tuple[str, str], str | frozenset[Role]] = {
@@ -25,6 +24,9 @@ PAGES: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/logout"): ANYONE,
     ("GET", "/account/password"): ANYONE,
     ("POST", "/account/password"): ANYONE,
+    # a set-password token's page (auth/set_password_pages.py): the token is the credential
+    ("GET", "/account/set-password"): PUBLIC,
+    ("POST", "/account/set-password"): PUBLIC,  # no token sent: 422, the message at the field
     # the dashboard (web/home_pages.py)
     ("GET", "/"): ANYONE,
     # the block grid (scheduling/block/pages.py, edit_pages.py)
@@ -132,10 +134,11 @@ def _as(api: Api, role: Role, method: str, route: str) -> int:
     cookie = cookie_of(api, role)  # a fresh session: a sign-out ends it
     data = None
     if method == "POST" and PAGES[(method, route)] == PUBLIC:
-        # The sign-in form's token is its own: from its page, with the cookie it comes with.
+        # A public form's token is its own: from its page, with the cookie it comes with.
         page = api.client.get(path, headers=cookie)
         data = {"csrf_token": csrf_in(page.text)}
-        cookie = {"Cookie": f"{cookie['Cookie']}; {LOGIN_COOKIE}={page.cookies[LOGIN_COOKIE]}"}
+        form_cookies = "; ".join(f"{name}={value}" for name, value in page.cookies.items())
+        cookie = {"Cookie": f"{cookie['Cookie']}; {form_cookies}"}
     elif method == "POST":
         data = {"csrf_token": form_token(api, cookie)}
     answer = api.client.request(method, path, data=data, headers=cookie, follow_redirects=False)

@@ -5,16 +5,18 @@ write leaves its one audit row there.
 
 A new account gets a one-time password (as `make demo`'s accounts do), not the API's
 set-password token: the web app's own sign-in then leads its holder to choose a password
-(/account/password), whereas a set-password token has no page yet. Either secret is shown
-once, on the answer to the POST, and is kept nowhere but as a hash."""
+(/account/password). A reset gives the link to the set-password page
+(/account/set-password?token=..., auth/set_password_pages.py). Either secret is shown once, on
+the answer to the POST, and is kept nowhere but as a hash."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Path, Request, Response
 
-from residency.auth import service
+from residency.auth import service, set_password_pages
 from residency.auth.account_list import account_row, account_rows
 from residency.auth.models import Role
 from residency.auth.permissions import ROLES_WITH_A_PERSON, Permission
@@ -122,8 +124,15 @@ def reset_password(request: Request, user_id: UserId, who: Principal = ADMIN) ->
         title=f"Password reset for {shown.email}",
         account=shown,
         token=token,
+        link=set_password_link(request, token),
         hours=request.app.state.settings.set_password_token_hours,
     )
+
+
+def set_password_link(request: Request, token: str) -> str:
+    """The set-password page's address at this site, as the browser reached it."""
+    path = set_password_pages.FORM.path.lstrip("/")
+    return f"{request.base_url}{path}?{urlencode({'token': token})}"
 
 
 def _role(value: str) -> Role:

@@ -15,10 +15,11 @@ from residency.web import csrf
 from residency.web.deps import client_address, transaction
 from residency.web.page_deps import (
     PASSWORD_PATH,
+    clear_public_cookie,
     clear_session_cookie,
     page_user,
+    public_form_page,
     safe_next,
-    secure_cookies,
     see_other,
     set_session_cookie,
     with_next,
@@ -60,7 +61,7 @@ def login(
     target = with_next(PASSWORD_PATH, typed["next"]) if changing else typed["next"]
     response = see_other(target)
     set_session_cookie(response, cookie, request.app.state.settings)
-    response.delete_cookie(csrf.LOGIN_COOKIE, path="/login")  # a new one for the next sign-in
+    clear_public_cookie(response, csrf.LOGIN_FORM)  # a new one for the next sign-in
     return response
 
 
@@ -72,23 +73,8 @@ def _login_page(
     problem: str | None = None,
     status: int = 200,
 ) -> Response:
-    cookie = request.cookies.get(csrf.LOGIN_COOKIE) or csrf.new_login_cookie()
-    response = render(
-        request,
-        "auth/login.html",
-        None,
-        status=status,
-        csrf_token=csrf.login_token(request, cookie),
-        typed=typed,
-        errors=errors or {},
-        problem=problem,
-    )
-    if request.cookies.get(csrf.LOGIN_COOKIE) != cookie:
-        secure = secure_cookies(request.app.state.settings)
-        response.set_cookie(
-            csrf.LOGIN_COOKIE, cookie, path="/login", httponly=True, samesite="lax", secure=secure
-        )
-    return response
+    context = {"typed": typed, "errors": errors or {}, "problem": problem}
+    return public_form_page(request, csrf.LOGIN_FORM, "auth/login.html", status=status, **context)
 
 
 @router.post("/logout")

@@ -22,6 +22,10 @@ from residency.errors import InputError, NotFoundError, RefusedError, Unauthenti
 from residency.people.models import Person
 
 ONE_TIME_PASSWORD_LENGTH = 20
+INVALID_PASSWORD_TOKEN = (
+    "token: not a valid set-password token (it may be used or expired; ask an administrator "
+    "for a new one)"
+)
 
 
 @dataclass(frozen=True)
@@ -183,12 +187,9 @@ def change_password(session: Session, principal: tokens.Principal, current: str,
 
 def set_password_with_token(session: Session, token: str, new: str) -> User:
     found = session.get(PasswordToken, tokens.digest(token), with_for_update=True)
-    if found is None or found.used_at is not None or clock.aware(found.expires_at) <= clock.now():
-        raise Unauthenticated(
-            "token: not a valid set-password token (it may be used or "
-            "expired; ask an administrator for a new one)",
-            field="token",
-        )
+    if not _is_live(found):
+        raise Unauthenticated(INVALID_PASSWORD_TOKEN, field="token")
+    assert found is not None
     user = user_by_id(session, found.user_id)
     _set_password(user, new)
     found.used_at = clock.now()
@@ -198,6 +199,18 @@ def set_password_with_token(session: Session, token: str, new: str) -> User:
     session.info["actor"] = Actor("user", user.email, user.id, caller.client_address)
     record(session, "user.password_set", "user", user.id)
     return user
+
+
+def password_token_is_live(session: Session, token: str) -> bool:
+    """Whether the token would set a password now (the set-password page asks before the form
+    is filled). Unknown, used and expired tokens alike are not: one lookup, one answer."""
+    return _is_live(session.get(PasswordToken, tokens.digest(token)))
+
+
+def _is_live(found: PasswordToken | None) -> bool:
+    return (
+        found is not None and found.used_at is None and clock.aware(found.expires_at) > clock.now()
+    )
 
 
 def _set_password(user: User, password: str) -> None:

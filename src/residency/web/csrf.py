@@ -7,8 +7,9 @@ put in it. The token is an HMAC with RESIDENCY_SECRET_KEY, so nothing is stored:
 - signed in: the HMAC of the session cookie's value. The cookie is HttpOnly, so a page on
   another site can neither read it nor compute the token; it changes with every sign-in and
   dies with the session.
-- the sign-in form, before any session: a random value in a cookie of its own (HttpOnly, path
-  /login) and, in the form, its HMAC (a signed double-submit cookie).
+- a public form, before any session (sign in, set a password with a one-time token): a random
+  value in a cookie of the form's own (HttpOnly, the form's path only) and, in the form, its
+  HMAC for that form (a signed double-submit cookie). One form's token is no other's.
 
 A POST without the token, with a wrong one, or that the browser says came from another site
 (Sec-Fetch-Site: cross-site) is refused with 403 before the route runs, so nothing changes."""
@@ -18,6 +19,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from fastapi import Request
 
@@ -25,7 +28,23 @@ from residency.errors import Forbidden
 from residency.web.deps import COOKIE_NAME, SAFE_METHODS
 
 FIELD = "csrf_token"  # the hidden field every form carries (templating.csrf_field)
-LOGIN_COOKIE = "residency_login_csrf"
+
+
+@dataclass(frozen=True)
+class PublicForm:
+    """A form sent before any session: its cookie's name, the path the cookie is sent to (the
+    form's page and its POST), and the purpose its token is signed for."""
+
+    cookie: str
+    path: str
+    purpose: str
+
+
+LOGIN_FORM = PublicForm("residency_login_csrf", "/login", "login")
+SET_PASSWORD_FORM = PublicForm(
+    "residency_set_password_csrf", "/account/set-password", "set-password"
+)
+LOGIN_COOKIE = LOGIN_FORM.cookie
 REFUSAL = (
     "csrf_token: the form is out of date or was not sent from this site's page "
     "(reload the page and send the form again)"
@@ -55,12 +74,12 @@ def signature_matches(request: Request, purpose: str, value: str, sent: str) -> 
     return expected is not None and hmac.compare_digest(sent.encode(), expected.encode())
 
 
-def new_login_cookie() -> str:
+def new_public_cookie() -> str:
     return secrets.token_urlsafe(32)
 
 
-def login_token(request: Request, cookie: str) -> str:
-    return _sign(request, "login", cookie)
+def public_token(request: Request, form: PublicForm, cookie: str) -> str:
+    return _sign(request, form.purpose, cookie)
 
 
 async def checked_form(request: Request) -> bool:
@@ -73,9 +92,17 @@ async def checked_form(request: Request) -> bool:
     return True
 
 
-async def checked_login_form(request: Request) -> None:
-    cookie = request.cookies.get(LOGIN_COOKIE)
-    await _require(request, login_token(request, cookie) if cookie else None)
+def checked_public_form(form: PublicForm) -> Callable[[Request], Awaitable[None]]:
+    """The dependency of a public form's POST: its token must be the HMAC of its own cookie."""
+
+    async def dependency(request: Request) -> None:
+        cookie = request.cookies.get(form.cookie)
+        await _require(request, public_token(request, form, cookie) if cookie else None)
+
+    return dependency
+
+
+checked_login_form = checked_public_form(LOGIN_FORM)
 
 
 async def _require(request: Request, expected: str | None) -> None:

@@ -26,6 +26,7 @@ NAV: tuple[NavLink, ...] = (
     NavLink("Plan", "/plan", Permission.READ_PROGRAM),
     NavLink("Compliance", "/compliance", Permission.READ_PROGRAM),  # the current block's check
     NavLink("Program", "/program", Permission.READ_PROGRAM),
+    NavLink("Audit log", "/admin/audit", Permission.READ_AUDIT),
     NavLink("Admin", "/admin/users", Permission.MANAGE_USERS),
 )
 

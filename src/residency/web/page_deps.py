@@ -2,12 +2,13 @@
 `allow`. Where the API answers 401 or 403 in JSON, a page sends the browser to sign in (and
 back afterwards), to the first-login password change, or shows a 403 page.
 
-Also the session cookie's attributes and `safe_next`, the one check of where a page may send
-the browser after signing in."""
+Also the session cookie's attributes, a public form's page with its CSRF cookie, and
+`safe_next`, the one check of where a page may send the browser after signing in."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from fastapi import Depends, Request, Response
@@ -19,6 +20,7 @@ from residency.config import Settings
 from residency.errors import Forbidden, Unauthenticated
 from residency.web import csrf
 from residency.web.deps import COOKIE_NAME, signed_in
+from residency.web.templating import render
 
 LOGIN_PATH = "/login"
 PASSWORD_PATH = "/account/password"
@@ -113,3 +115,25 @@ def clear_session_cookie(response: Response, settings: Settings) -> None:
 
 def secure_cookies(settings: Settings) -> bool:
     return settings.environment != "development"
+
+
+def public_form_page(
+    request: Request, form: csrf.PublicForm, template: str, *, status: int = 200, **context: Any
+) -> Response:
+    """A page whose form is sent before any session (csrf.PublicForm): the token in the form is
+    the HMAC of the form's own cookie, set here when the browser has none yet."""
+    sent = request.cookies.get(form.cookie)
+    cookie = sent or csrf.new_public_cookie()
+    token = csrf.public_token(request, form, cookie)
+    response = render(request, template, None, status=status, csrf_token=token, **context)
+    if sent != cookie:
+        secure = secure_cookies(request.app.state.settings)
+        response.set_cookie(
+            form.cookie, cookie, path=form.path, httponly=True, samesite="lax", secure=secure
+        )
+    return response
+
+
+def clear_public_cookie(response: Response, form: csrf.PublicForm) -> None:
+    """After the form did its work: the next use gets a new cookie."""
+    response.delete_cookie(form.cookie, path=form.path)

@@ -73,7 +73,7 @@ def mount_pages(app: FastAPI) -> None:
     Pages are left out of the OpenAPI document: they answer HTML to a browser."""
     from residency.absences import pages as absence_pages
     from residency.audit import pages as audit_pages
-    from residency.auth import admin_pages
+    from residency.auth import admin_pages, set_password_pages
     from residency.auth import pages as auth_pages
     from residency.compliance import pages as compliance_pages
     from residency.ops import pages as ops_pages
@@ -95,6 +95,7 @@ def mount_pages(app: FastAPI) -> None:
     for router in (
         home_pages.router,
         auth_pages.router,
+        set_password_pages.router,
         block_pages.router,
         block_edit_pages.router,
         on_call_pages.router,

@@ -33,6 +33,7 @@ FLASH_COOKIE = "residency_flash"
 FLASHES = {
     "signed_out": "You are signed out.",
     "password_changed": "Your password is changed. Every other session of the account ended.",
+    "password_set": "Your password is set; sign in.",
     "cell_saved": "The cell is saved.",
     "cell_overridden": "The cell is saved against the rules, with your override reason.",
     "run_cancel_requested": "Cancel requested: the run stops at the solver's next check.",
