@@ -304,3 +304,27 @@ def test_saving_a_cell_returns_to_the_grid_with_the_filters_it_was_opened_from(
     back = _get(api, coordinator, saved.headers["location"])
     assert [key for key in rows_of(back) if key[0] == "r"] == ["r3"]
     assert abbreviation(rows_of(back)["r3"][(day, "AM")][1]) == EMPTY
+
+
+def test_an_edit_form_left_open_while_its_cell_changed_says_so_and_writes_nothing(
+    block_10: Api,
+) -> None:
+    api, coordinator = block_10, cookie_of(block_10, Role.COORDINATOR)
+    day = _elective_morning(api)
+    form_url = f"/blocks/{BLOCK}/edit?year={YEAR}&person=r3&day={day}&session=AM"
+    left_open = dict(_HIDDEN.findall(_get(api, coordinator, form_url)))
+    assert left_open["was"] == "ELEC"
+    post = f"/blocks/{BLOCK}/edit"
+    other = dict(_HIDDEN.findall(_get(api, coordinator, form_url)))  # a second tab
+    cleared = api.client.post(post, data=other | {"rotation": ""}, headers=coordinator)
+    assert cleared.status_code == 200 and len(_edits(api)) == 1  # followed back to the grid
+
+    stale = api.client.post(post, data=left_open | {"rotation": "CLIN"}, headers=coordinator)
+    assert stale.status_code == 409, stale.text
+    assert (
+        f"r3 {day} AM changed since you opened this form: it held ELEC then and holds nothing "
+        "now; choose again and save"
+    ) in html.unescape(stale.text)
+    assert len(_edits(api)) == 1
+    assert abbreviation(rows_of(_get(api, Role.COORDINATOR, GRID))["r3"][(day, "AM")][1]) == EMPTY
+    assert dict(_HIDDEN.findall(stale.text))["was"] == ""  # the form now shows the cell as it is

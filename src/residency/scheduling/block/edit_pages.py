@@ -29,6 +29,7 @@ from residency.scheduling.block.verdict import RuleBreak
 from residency.web.deps import transaction
 from residency.web.page_deps import page_user, see_other
 from residency.web.params import MAX_ID
+from residency.web.stale import CHANGED, FIELD, StaleForm
 from residency.web.templating import flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -98,6 +99,7 @@ def save_edit(
     grid_pgy: str = Form("", max_length=16),
     grid_service: str = Form("", max_length=32),
     grid_person: str = Form("", max_length=64),
+    was: str | None = Form(None, max_length=32),
     who: Principal = Depends(page_user(Permission.EDIT_SCHEDULE)),
 ) -> Response:
     run_id = _run_id(run)
@@ -112,6 +114,9 @@ def save_edit(
     status = 200
     try:
         with transaction(request, who) as db:
+            if was is not None:  # what the form showed: another edit since is not overwritten
+                now = edit_target(db, who, n, year, run_id, person, day, session).current
+                _require_unchanged(edit, was, now)
             result = edit_slot(db, edit)
     except EditRefused as refused:  # rolled back: nothing written
         breaks, status = refused.reasons, 409
@@ -136,6 +141,15 @@ def grid_url(n: int, year: int, run: int | None, filters: Filters) -> str:
     """The grid as the coordinator had it: its version and its filters."""
     shown = {"pgy": filters.pgy, "service": filters.service, "person": filters.person}
     return f"/blocks/{n}{grid_query(year=year, run=run, **shown)}"
+
+
+def _require_unchanged(edit: SlotEdit, was: str, now: str) -> None:
+    if now != was:
+        raise StaleForm(
+            f"{edit.person_key} {edit.day} {edit.session} {CHANGED}: it held "
+            f"{was or 'nothing'} then and holds {now or 'nothing'} now; choose again and save",
+            field=FIELD,
+        )
 
 
 def _run_id(run: str) -> int | None:
