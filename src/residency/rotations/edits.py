@@ -73,6 +73,14 @@ def update_template(
     return template
 
 
+def change_template(
+    session: Session, abbreviation: str, changes: Mapping[str, Any]
+) -> RotationTemplate:
+    """The fields `changes` names set to its values, the others kept (the API's PATCH)."""
+    current = snapshot(rotation_template(session, abbreviation).template)
+    return update_template(session, abbreviation, {**current, **changes})
+
+
 def deactivate_template(session: Session, abbreviation: str) -> RotationTemplate:
     """Left out of new schedules from now on; the rows that already name it stay. A template
     the program policy names is refused: the schedules are built around it."""
