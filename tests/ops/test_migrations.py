@@ -163,3 +163,28 @@ def test_0003_publishes_the_live_schedule_and_keeps_hand_made_rows_where_they_ar
     assert main(["runs", "list", "--json"]) == 0
     listed = {r["id"]: r["published"] for r in json.loads(capsys.readouterr().out)}
     assert listed[2] is True and listed[1] is False
+
+
+def test_0009_adds_rotation_active_and_existing_templates_are_active(db_engine: Any) -> None:
+    """Templates made before 0009 are active after it (the server default), on both engines;
+    the downgrade drops the column and keeps the templates."""
+    seed(db_engine)
+    migrations.downgrade(db_engine, "0008")
+    columns = {c["name"] for c in inspect(db_engine).get_columns("rotation_templates")}
+    assert "active" not in columns and "color" in columns
+    with db_engine.begin() as connection:
+        count = connection.execute(text("SELECT count(*) FROM rotation_templates")).scalar_one()
+        connection.execute(
+            text(
+                "INSERT INTO rotation_templates (abbreviation, name, activity_type, eligible_pgy,"
+                " min_residents_per_block, max_residents_per_block, min_residents_per_half_day,"
+                " max_residents_per_half_day, requires_supervision, half_block, description)"
+                " VALUES ('OLD', 'Made before 0009', 'outpatient', '[1]', 0, 1, 0, 1,"
+                " false, false, '')"
+            )
+        )
+    migrations.upgrade(db_engine)
+    with db_engine.connect() as connection:
+        rows = connection.execute(text("SELECT abbreviation, active FROM rotation_templates"))
+        active = dict(rows.tuples().all())
+    assert len(active) == count + 1 and set(active.values()) == {True}  # SQLite: 1

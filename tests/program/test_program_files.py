@@ -17,6 +17,7 @@ from residency.program.demo import demo_program
 from residency.program.export import export_program
 from residency.program.files import dump_program
 from residency.program.service import import_program
+from residency.rotations import edits
 from residency.rotations.models import DutyShift, RotationTemplate
 from residency.upsert import UpsertResult
 
@@ -50,6 +51,36 @@ def test_export_import_export_round_trips_exactly(
 
         import_program(fresh, parse_document(yaml.safe_load(exported), "exported.yaml"))
         assert dump_program(export_program(fresh)) == exported
+
+
+def test_a_deactivated_template_round_trips_as_active_false(
+    session: Session, make_empty_db: Callable[[], str]
+) -> None:
+    """Written only for the deactivated (other files stay as they were); the file holds the
+    whole entry, so importing it with `active` left out makes the template active again."""
+    import_program(session, demo_program())
+    edits.deactivate_template(session, "DERM")
+    exported = dump_program(export_program(session))
+    rotations = {r["abbreviation"]: r for r in yaml.safe_load(exported)["rotations"]}
+    assert rotations["DERM"]["active"] is False
+    assert [a for a, r in rotations.items() if "active" in r] == ["DERM"]
+
+    from residency.ops.migrations import upgrade
+    from residency.program.validation import parse_document
+
+    other = build_engine(make_empty_db())
+    upgrade(other)
+    with Session(other) as fresh, fresh.begin():
+        import_program(fresh, parse_document(yaml.safe_load(exported), "exported.yaml"))
+        derm = fresh.scalars(
+            select(RotationTemplate).where(RotationTemplate.abbreviation == "DERM")
+        ).one()
+        assert derm.active is False
+        assert dump_program(export_program(fresh)) == exported
+        report = import_program(fresh, demo_program())
+        assert report.counts["rotation templates"] == UpsertResult(updated=1, unchanged=31)
+        fresh.refresh(derm)  # the import writes rows, not the objects read before it
+        assert derm.active is True
 
 
 def test_changing_a_duty_pattern_or_a_name_updates_in_place(session: Session) -> None:

@@ -11,8 +11,10 @@ from sqlalchemy.orm import Session
 
 from residency.cli import main
 from residency.db import build_engine
+from residency.errors import InputError
 from residency.program.demo import demo_program
 from residency.program.service import import_program
+from residency.rotations import edits
 from residency.scheduling.annual.cli import print_result
 from residency.scheduling.annual.service import (
     claim_annual,
@@ -139,6 +141,22 @@ def test_the_problem_from_the_database_equals_the_problem_from_the_program(
     assert len(problem.residents) == 18
     assert PlanEntry("res-pgy1-01", 1, 1, "ORI") in problem.locked
     assert len(problem.curriculum) == 47
+
+
+def test_a_deactivated_rotation_is_left_out_of_the_plan(session: Session) -> None:
+    """Its curriculum and staffing entries go with it; a locked entry on one is refused by
+    name rather than dropped (people fixed it)."""
+    import_program(session, demo_program())
+    edits.deactivate_template(session, "DERM")
+    problem = load_annual_problem(session, 2025)
+    assert "DERM" not in {r.id for r in problem.rotations}
+    assert [c for c in problem.curriculum if c.rotation_id == "DERM"] == []
+    assert len(problem.curriculum) == 47 - 2  # DERM of PGY-2 and of PGY-3
+    edits.deactivate_template(session, "ORI")
+    with pytest.raises(InputError) as refused:
+        load_annual_problem(session, 2025)
+    assert refused.value.field == "fixed_rotations"
+    assert "res-pgy1-01 block 1 half 1 is fixed to ORI, which is deactivated" in str(refused.value)
 
 
 def test_plan_grid_spreads_whole_blocks_over_both_halves() -> None:

@@ -17,7 +17,7 @@ from fixtures.block_program import BLOCK, YEAR, generate_args, parse_json, seed
 from residency.calendar.models import HalfDay
 from residency.cli import main
 from residency.people.models import Person
-from residency.rotations.models import RotationTemplate
+from residency.rotations.models import ActivityType, RotationTemplate
 from residency.scheduling.block.data import PRECEPTING
 from residency.scheduling.block.edits import EditRefused, SlotEdit, edit_slot
 from residency.scheduling.block.grid import block_grid
@@ -281,6 +281,17 @@ def test_bad_edits_are_one_line_and_change_nothing(
             _run(session, RunStatus.SUCCEEDED),
         )
         _people_made(session, "f1", date(2026, 3, 12), "PM", "CLIN")
+        session.add(
+            RotationTemplate(
+                abbreviation="OLD",
+                name="A deactivated rotation",
+                activity_type=ActivityType.OUTPATIENT,
+                eligible_pgy=[2, 3],
+                max_residents_per_block=1,
+                max_residents_per_half_day=1,
+                active=False,
+            )
+        )
     empty_day = next(
         d
         for d in (date(2026, 3, 10 + i) for i in range(7))
@@ -294,6 +305,7 @@ def test_bad_edits_are_one_line_and_change_nothing(
         ([*r3, "--rotation", "NOPE"], 2, "rotation: 'NOPE' is not a rotation's abbreviation"),
         (["--person", "r1", *cell, "--rotation", "ELEC"], 2, "ELEC is for PGY-2, PGY-3; r1 is"),
         ([*r3, "--rotation", "CALL"], 2, "CALL (call) is no half-day's work"),
+        ([*r3, "--rotation", "OLD"], 2, "rotation: OLD is deactivated"),
         ([*r3, "--rotation", "ELEC", "--clear"], 2, "give either --rotation or --clear"),
         (["--person", "r3", "--day", "2026-05-01", "--session", "AM", "--clear"], 2, "outside"),
         (

@@ -12,6 +12,7 @@ from residency.calendar.models import HalfDay
 from residency.people.models import Person
 from residency.program.demo import DEMO_YEAR, demo_program
 from residency.program.service import import_program
+from residency.rotations import edits
 from residency.rotations.duty_pattern import DutyKind
 from residency.rotations.duty_pattern import Session as HalfDaySession
 from residency.rotations.models import RotationTemplate
@@ -145,3 +146,22 @@ def test_a_vacation_half_in_the_plan_is_leave_for_engine_and_checker(session: Se
         p.start.date() for p in periods if p.person_id == "res-pgy2-02" and p.kind == DutyKind.LEAVE
     }
     assert leave == {d for d in problem.days if d >= MIDDLE}
+
+
+def test_a_deactivated_template_is_left_out_of_the_block(session: Session) -> None:
+    """ELEC off: no activity, and the resident planned on it has no rotation that half; CALL
+    off: no call service. Reactivated, both are back."""
+    _seeded(session)
+    for abbreviation in ("ELEC", "CALL"):
+        edits.deactivate_template(session, abbreviation)
+    problem = build_block_problem(session, DEMO_YEAR, 10).problem
+    assert "ELEC" not in {a.id for a in problem.activities}
+    assert problem.call_services == ()
+    night_first = {r.id: r for r in problem.residents}["res-pgy2-02"]
+    assert night_first.rotation_on(MIDDLE) is None
+    assert night_first.rotation_on(MIDDLE.replace(day=23)) == "FMIT-NF"
+    for abbreviation in ("ELEC", "CALL"):
+        edits.reactivate_template(session, abbreviation)
+    again = build_block_problem(session, DEMO_YEAR, 10).problem
+    assert "ELEC" in {a.id for a in again.activities}
+    assert [s.id for s in again.call_services] == ["CALL"]

@@ -1,17 +1,23 @@
-"""Absence routes over the mini program: coordinators record and delete absences, residents
-and faculty see only their own, and bad input is refused naming its field, writing nothing."""
+"""Absence routes over the mini program: coordinators record, change (PATCH: the pages'
+service and messages) and delete absences, residents and faculty see only their own, and bad
+input is refused naming its field, writing nothing."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from fixtures.api import Api
 from fixtures.program_state import assert_refused, program_state
-from residency.absences.models import Absence
+from residency.absences.models import Absence, AbsenceType
+from residency.absences.service import NewAbsence, update_absence
+from residency.audit.models import AuditEvent
 from residency.auth.models import Role
 from residency.db import unit_of_work
+from residency.errors import InputError
 from residency.people.models import Person
 
 ABSENCES = "/api/v1/absences"
@@ -118,6 +124,56 @@ def test_a_bad_absence_is_refused_naming_the_field(api: Api) -> None:
     )
     assert_refused(malformed, 422, "body")
     assert_refused(api.client.delete(f"{ABSENCES}/999999", headers=headers), 404, "absence_id")
+    assert program_state(api.engine) == before
+
+
+def _audited(api: Api) -> list[tuple[str, Any, Any]]:
+    with unit_of_work(api.engine) as session:
+        events = session.scalars(select(AuditEvent).order_by(AuditEvent.id))
+        return [(e.action, e.before, e.after) for e in events]
+
+
+def test_a_patch_changes_only_the_fields_it_sends_with_one_audit_row(api: Api) -> None:
+    vacation, conference = _record(api, VACATION, CONFERENCE)
+    path = f"{ABSENCES}/{vacation['id']}"
+    rows = len(_audited(api))
+    changes = {"end": "2026-03-19", "note": "back a day early", "blocks_scheduling": False}
+    answer = api.client.patch(path, json=changes, headers=api.headers(Role.COORDINATOR))
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == vacation | changes
+    assert _held(api) == [vacation | changes, conference]
+    assert len(_audited(api)) == rows + 1
+    action, before, after = _audited(api)[-1]
+    assert (action, before["end"], after["end"]) == ("absence.update", "2026-03-20", "2026-03-19")
+    moved = api.client.patch(path, json={"person_key": "r3"}, headers=api.headers(Role.ADMIN))
+    assert moved.status_code == 403  # admins read program data; coordinators change it
+    unchanged = api.client.patch(path, json={}, headers=api.headers(Role.COORDINATOR))
+    assert unchanged.json() == vacation | changes and len(_audited(api)) == rows + 1
+
+
+def test_a_bad_patch_is_refused_with_the_pages_message_naming_the_field(api: Api) -> None:
+    vacation, _ = _record(api, VACATION, {**VACATION, "start": "2026-04-01", "end": "2026-04-02"})
+    path = f"{ABSENCES}/{vacation['id']}"
+    headers = api.headers(Role.COORDINATOR)
+    before = program_state(api.engine)
+    with pytest.raises(InputError) as service_says, unit_of_work(api.engine) as session:
+        change = NewAbsence("r1", AbsenceType.VACATION, date(2026, 3, 16), date(2026, 3, 1))
+        update_absence(session, vacation["id"], change)  # what the page calls and shows
+    backwards = api.client.patch(path, json={"end": "2026-03-01"}, headers=headers)
+    assert assert_refused(backwards, 422, "end")["message"] == str(service_says.value)
+    cases: list[tuple[Any, int, str]] = [
+        ({"start": "2026-04-01", "end": "2026-04-05"}, 422, "start"),  # r1's other one's day
+        ({"person_key": "nobody"}, 422, "person_key"),
+        ({"kind": None}, 422, "kind"),
+        ({"kind": "holiday"}, 422, "kind"),
+        ({"note": "x" * 501}, 422, "note"),
+        ({"id": 7}, 422, "id"),
+    ]
+    for body, status, field in cases:
+        assert_refused(api.client.patch(path, json=body, headers=headers), status, field)
+    assert "may not be null" in api.client.patch(path, json={"end": None}, headers=headers).text
+    missing = api.client.patch(f"{ABSENCES}/999999", json={}, headers=headers)
+    assert_refused(missing, 404, "absence_id")
     assert program_state(api.engine) == before
 
 

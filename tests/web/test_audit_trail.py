@@ -73,6 +73,39 @@ EXAMPLES |= {
         "/api/v1/absences",
         {"person_key": "r2", "kind": "vacation", "start": "2026-05-04", "end": "2026-05-08"},
     ),
+    ("PATCH", "/api/v1/absences/{absence_id}"): lambda api: (
+        Role.COORDINATOR,
+        f"/api/v1/absences/{_absence(api)}",
+        {"end": "2026-05-07", "note": "back a day early"},
+    ),
+    ("POST", "/api/v1/rotations"): lambda api: (
+        Role.COORDINATOR,
+        "/api/v1/rotations",
+        {
+            "abbreviation": "SPORTS",
+            "name": "Sports medicine",
+            "activity_type": "outpatient",
+            "eligible_pgy": [2, 3],
+            "residents_per_block": {"max": 2},
+            "residents_per_half_day": {"max": 2},
+            "duty_pattern": {"mon": ["08:00-17:00"]},
+        },
+    ),
+    ("PATCH", "/api/v1/rotations/{abbreviation}"): lambda api: (
+        Role.COORDINATOR,
+        "/api/v1/rotations/ELEC",
+        {"description": "Electives of the resident's choice"},
+    ),
+    ("POST", "/api/v1/rotations/{abbreviation}/deactivate"): lambda api: (
+        Role.COORDINATOR,
+        "/api/v1/rotations/ELEC/deactivate",
+        None,
+    ),
+    ("POST", "/api/v1/rotations/{abbreviation}/reactivate"): lambda api: (
+        Role.COORDINATOR,
+        f"/api/v1/rotations/{_deactivated(api, 'ELEC')}/reactivate",
+        None,
+    ),
     ("DELETE", "/api/v1/absences/{absence_id}"): lambda api: (
         Role.COORDINATOR,
         f"/api/v1/absences/{_absence(api)}",
@@ -207,6 +240,15 @@ def _absence(api: Api) -> int:
         session.add(absence)
         session.flush()
         return absence.id
+
+
+def _deactivated(api: Api, abbreviation: str) -> str:
+    with unit_of_work(api.engine) as session:
+        template = session.scalars(
+            select(RotationTemplate).where(RotationTemplate.abbreviation == abbreviation)
+        ).one()
+        template.active = False
+    return abbreviation
 
 
 def _plan_next_block(api: Api) -> int:

@@ -89,6 +89,8 @@ PAGES: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/program/rotations/new"): COORDINATOR,
     ("GET", "/program/rotations/{abbreviation}"): COORDINATOR,
     ("POST", "/program/rotations/{abbreviation}"): COORDINATOR,
+    ("POST", "/program/rotations/{abbreviation}/deactivate"): COORDINATOR,
+    ("POST", "/program/rotations/{abbreviation}/reactivate"): COORDINATOR,
 }
 # The address asked for a route with path or query parameters (a block of the mini program).
 EXAMPLES = {
@@ -107,6 +109,8 @@ EXAMPLES = {
     "/program/absences/{absence_id}": "/program/absences/1",  # none: 404 to a coordinator
     "/program/absences/{absence_id}/delete": "/program/absences/1/delete",
     "/program/rotations/{abbreviation}": "/program/rotations/WARD",
+    "/program/rotations/{abbreviation}/deactivate": "/program/rotations/ELEC/deactivate",
+    "/program/rotations/{abbreviation}/reactivate": "/program/rotations/ELEC/reactivate",
 }
 
 

@@ -201,3 +201,42 @@ def test_a_stale_form_is_refused_with_the_current_values(api: Api) -> None:
     assert "changed since you opened this form" in html.unescape(answer.text)
     assert input_value(answer.text, "name") == "Electives" and _counts(api) == before
     assert "sat" not in _entry(api, "ELEC")["duty_pattern"]
+
+
+def _actions(api: Api) -> list[str]:
+    with unit_of_work(api.engine) as session:
+        return list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
+
+
+def test_a_deactivated_template_is_listed_apart_until_it_is_reactivated(api: Api) -> None:
+    cookie = cookie_of(api, Role.COORDINATOR)
+    edit = api.client.get(ELEC, headers=cookie).text
+    assert 'action="/program/rotations/ELEC/deactivate"' in edit and "Deactivate ELEC" in edit
+    templates, audit = _counts(api)
+    gone = _post(api, cookie, f"{ELEC}/deactivate", {})
+    assert gone.status_code == 303 and gone.headers["location"] == "/program/rotations#ELEC"
+    page = followed(api, cookie, gone)
+    assert "The rotation template is deactivated: left out of new schedules." in page
+    active, _, deactivated = page.partition('<h2 id="deactivated">')
+    assert re.findall(r'data-rotation="([^"]+)"', active) == ["CALL", "CLIN", "WARD"]
+    assert re.findall(r'data-rotation="([^"]+)"', deactivated) == ["ELEC"]
+    assert _counts(api) == (templates, audit + 1) and _actions(api)[-1] == "rotation.deactivate"
+    assert _entry(api, "ELEC")["active"] is False
+    edit = api.client.get(ELEC, headers=cookie).text
+    assert 'action="/program/rotations/ELEC/reactivate"' in edit and "deactivated</strong>" in edit
+    back = _post(api, cookie, f"{ELEC}/reactivate", {})
+    assert "The rotation template is active again." in followed(api, cookie, back)
+    assert _actions(api)[-1] == "rotation.reactivate" and _entry(api, "ELEC")["active"] is True
+    listed = api.client.get("/program/rotations", headers=cookie).text
+    assert 'id="deactivated"' not in listed and 'data-rotation="ELEC"' in listed
+
+
+def test_a_template_the_policy_names_is_not_deactivated(api: Api) -> None:
+    cookie = cookie_of(api, Role.COORDINATOR)
+    before = _counts(api)
+    refused = _post(api, cookie, "/program/rotations/CLIN/deactivate", {})
+    assert refused.status_code == 409
+    text = html.unescape(refused.text)
+    assert "CLIN is the program policy's block_schedule.continuity_clinic" in text
+    assert "Deactivate CLIN" in text  # the edit form, as it is
+    assert _counts(api) == before and _entry(api, "CLIN")["active"] is True

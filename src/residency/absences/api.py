@@ -1,5 +1,5 @@
 """Absence routes: leave, sickness, conferences, deployment. Residents and faculty see their
-own; the program staff see everyone's; coordinators record and delete them."""
+own; the program staff see everyone's; coordinators record, change and delete them."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from residency.absences import service
-from residency.absences.schemas import AbsenceOut, NewAbsenceBody
+from residency.absences.schemas import AbsenceChangeBody, AbsenceOut, NewAbsenceBody
 from residency.auth.permissions import Permission
 from residency.auth.tokens import Principal
 from residency.people.models import KEY_LENGTH, KEY_PATTERN
@@ -47,6 +47,19 @@ def create_absence(
     with transaction(request, who) as session:
         record = service.create_absence(session, new)
     response.headers["Location"] = f"/api/v1/absences/{record.id}"
+    return AbsenceOut(**asdict(record))
+
+
+@router.patch("/{absence_id}", response_model=AbsenceOut)
+def change_absence(
+    absence_id: AbsenceId,
+    body: AbsenceChangeBody,
+    request: Request,
+    who: Principal = Depends(allow(Permission.EDIT_PROGRAM)),
+) -> AbsenceOut:
+    """Only the fields sent change (the page's edit: absences/service.py update_absence)."""
+    with transaction(request, who) as session:
+        record = service.change_absence(session, absence_id, body.model_dump(exclude_unset=True))
     return AbsenceOut(**asdict(record))
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from residency.absences.models import NOTE_LENGTH, AbsenceType
 from residency.input_types import IsoDate, StrictBool
@@ -29,3 +30,24 @@ class NewAbsenceBody(Body):
     end: IsoDate = Field(description="The last day (inclusive); on or after start")
     blocks_scheduling: StrictBool = True
     note: str = Field("", max_length=NOTE_LENGTH)
+
+
+class AbsenceChangeBody(Body):
+    """Leave a field out to keep it; the result follows the rules of a new absence."""
+
+    person_key: str | None = Field(None, min_length=1, max_length=KEY_LENGTH)
+    kind: AbsenceType | None = None
+    start: IsoDate | None = None
+    end: IsoDate | None = Field(None, description="The last day (inclusive); on or after start")
+    blocks_scheduling: StrictBool | None = None
+    note: str | None = Field(None, max_length=NOTE_LENGTH)
+
+    @field_validator("*")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        # Only a value given as null gets here (defaults are not validated): say so plainly.
+        if value is None:
+            raise PydanticCustomError(
+                "not_null", "may not be null (leave it out to keep its value)"
+            )
+        return value

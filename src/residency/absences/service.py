@@ -5,6 +5,7 @@ its start, and belongs to a person of the program."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import date
 from enum import Enum
@@ -133,6 +134,13 @@ def update_absence(session: Session, absence_id: int, change: NewAbsence) -> Abs
             person_key=person.key,
         )
     return after
+
+
+def change_absence(session: Session, absence_id: int, changes: Mapping[str, Any]) -> AbsenceRecord:
+    """The fields `changes` names (those of `NewAbsence`) set, the others kept (the API's
+    PATCH); then the rules of `update_absence`."""
+    current = {k: v for k, v in asdict(absence_by_id(session, absence_id)).items() if k != "id"}
+    return update_absence(session, absence_id, NewAbsence(**{**current, **changes}))
 
 
 def delete_absence(session: Session, absence_id: int) -> AbsenceRecord:

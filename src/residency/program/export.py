@@ -110,6 +110,7 @@ def _rotation(template: RotationTemplate) -> Rotation:
         description=template.description,
         color=template.color,
         duty_pattern=dict(pattern),
+        active=template.active,
     )
 
 

@@ -40,6 +40,8 @@ def dump_program(document: ProgramDocument) -> str:
     for rotation in data["rotations"]:  # written only when the program chose one
         if rotation["color"] is None:
             del rotation["color"]
+        if rotation["active"]:  # written only for a deactivated template
+            del rotation["active"]
     for resident in data["residents"]:  # JSON mode made the academic-year keys strings
         resident["pgy"] = {int(year): pgy for year, pgy in resident["pgy"].items()}
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)

@@ -97,6 +97,8 @@ class Rotation(Strict):
     color: str | None = Field(None, description='"#RRGGBB"; default: its activity type\'s')
     # Weekday -> shifts, e.g. {"mon": ["06:00-18:00"], "sat": ["19:00-07:00 in_house_call"]}.
     duty_pattern: dict[str, list[str]] = Field(default_factory=dict)
+    # False: a deactivated template, left out of new schedules (written only when false).
+    active: StrictBool = True
 
     @field_validator("color")
     @classmethod

@@ -116,6 +116,7 @@ def _import_rotations(session: Session, rotations: list[Rotation]) -> UpsertResu
                 "half_block": r.half_block,
                 "description": r.description,
                 "color": r.color.upper() if r.color else None,
+                "active": r.active,
             }
             for r in rotations
         ],

@@ -1,19 +1,27 @@
-"""Rotation-template routes, read-only for everyone signed in: duty pattern, eligibility and
-staffing. Templates change through the program file (POST /api/v1/program/import)."""
+"""Rotation-template routes: everyone signed in reads them (duty pattern, eligibility and
+staffing); coordinators add, change, deactivate and reactivate them through the services the
+pages use (rotations/edits.py), or the program file (POST /api/v1/program/import)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Request, Response
 
 from residency.auth.permissions import Permission
 from residency.auth.tokens import Principal
-from residency.rotations import service
+from residency.rotations import edits, service
 from residency.rotations.colors import display_color
 from residency.rotations.duty_pattern import WEEKDAYS, ShiftSpec
 from residency.rotations.models import ABBREVIATION_LENGTH, ABBREVIATION_PATTERN
-from residency.rotations.schemas import BoundsOut, RotationOut, ShiftOut, StaffingRuleOut
+from residency.rotations.schemas import (
+    BoundsOut,
+    NewRotationBody,
+    RotationChangeBody,
+    RotationOut,
+    ShiftOut,
+    StaffingRuleOut,
+)
 from residency.web.deps import allow, transaction
 
 router = APIRouter(prefix="/api/v1/rotations", tags=["rotations"])
@@ -37,6 +45,59 @@ def read_rotation(
     who: Principal = Depends(allow(Permission.READ_PUBLISHED)),
 ) -> RotationOut:
     with transaction(request, who) as session:
+        return _rotation_out(service.rotation_template(session, abbreviation))
+
+
+@router.post("", response_model=RotationOut, status_code=201)
+def create_rotation(
+    body: NewRotationBody,
+    request: Request,
+    response: Response,
+    who: Principal = Depends(allow(Permission.EDIT_PROGRAM)),
+) -> RotationOut:
+    with transaction(request, who) as session:
+        template = edits.create_template(session, body.model_dump(mode="json"))
+        out = _rotation_out(service.rotation_template(session, template.abbreviation))
+    response.headers["Location"] = f"/api/v1/rotations/{out.abbreviation}"
+    return out
+
+
+@router.patch("/{abbreviation}", response_model=RotationOut)
+def change_rotation(
+    abbreviation: Abbreviation,
+    body: RotationChangeBody,
+    request: Request,
+    who: Principal = Depends(allow(Permission.EDIT_PROGRAM)),
+) -> RotationOut:
+    """Only the fields sent change; answers the template as it is now."""
+    with transaction(request, who) as session:
+        edits.change_template(
+            session, abbreviation, body.model_dump(mode="json", exclude_unset=True)
+        )
+        return _rotation_out(service.rotation_template(session, abbreviation))
+
+
+@router.post("/{abbreviation}/deactivate", response_model=RotationOut)
+def deactivate_rotation(
+    abbreviation: Abbreviation,
+    request: Request,
+    who: Principal = Depends(allow(Permission.EDIT_PROGRAM)),
+) -> RotationOut:
+    """Left out of new schedules; the rows that name it stay. One the program policy names
+    is refused (409)."""
+    with transaction(request, who) as session:
+        edits.deactivate_template(session, abbreviation)
+        return _rotation_out(service.rotation_template(session, abbreviation))
+
+
+@router.post("/{abbreviation}/reactivate", response_model=RotationOut)
+def reactivate_rotation(
+    abbreviation: Abbreviation,
+    request: Request,
+    who: Principal = Depends(allow(Permission.EDIT_PROGRAM)),
+) -> RotationOut:
+    with transaction(request, who) as session:
+        edits.reactivate_template(session, abbreviation)
         return _rotation_out(service.rotation_template(session, abbreviation))
 
 
@@ -64,6 +125,7 @@ def _rotation_out(found: service.TemplateWithRules) -> RotationOut:
             StaffingRuleOut(min_pgy=r.min_pgy, max_pgy=r.max_pgy, min_residents=r.min_residents)
             for r in found.staffing_rules
         ],
+        active=template.active,
     )
 
 

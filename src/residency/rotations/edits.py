@@ -1,5 +1,6 @@
-"""Rotation-template use cases that write: add a template, change one. Services flush; the
-caller owns the transaction; each change writes one audit row.
+"""Rotation-template use cases that write: add a template, change one, deactivate or
+reactivate one. Services flush; the caller owns the transaction; each change writes one audit
+row.
 
 A template is given as the program file writes a rotation entry (program/schema.py
 `Rotation`: the same fields, the same shift syntax) and validated by that model, so a form, a
@@ -18,12 +19,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from residency.audit import service as audit
-from residency.errors import InputError
+from residency.errors import InputError, RefusedError
 from residency.program.schema import Rotation, format_shift, parse_shift
+from residency.program.settings import program_policy
 from residency.program.validation import problem_of
 from residency.rotations.duty_pattern import WEEKDAYS, DutyKind
 from residency.rotations.models import ActivityType, DutyShift, RotationTemplate
 from residency.rotations.service import rotation_template
+from residency.scheduling.block.policy import BlockSettings
 
 Shift = tuple[int, time, time, DutyKind]
 
@@ -66,6 +69,51 @@ def update_template(
     if after != before:
         audit.record(
             session, "rotation.update", "rotation", abbreviation, before=before, after=after
+        )
+    return template
+
+
+def change_template(
+    session: Session, abbreviation: str, changes: Mapping[str, Any]
+) -> RotationTemplate:
+    """The fields `changes` names set to its values, the others kept (the API's PATCH)."""
+    current = snapshot(rotation_template(session, abbreviation).template)
+    return update_template(session, abbreviation, {**current, **changes})
+
+
+def deactivate_template(session: Session, abbreviation: str) -> RotationTemplate:
+    """Left out of new schedules from now on; the rows that already name it stay. A template
+    the program policy names is refused: the schedules are built around it."""
+    template = rotation_template(session, abbreviation).template
+    key = BlockSettings.from_policy(program_policy(session)).naming(abbreviation)
+    if key is not None and template.active:
+        raise RefusedError(
+            f"abbreviation: {abbreviation} is the program policy's {key}, so the schedules "
+            "are built around it and it cannot be deactivated (name another template there "
+            "in the program file first)",
+            field="abbreviation",
+        )
+    return _set_active(session, template, False)
+
+
+def reactivate_template(session: Session, abbreviation: str) -> RotationTemplate:
+    return _set_active(session, rotation_template(session, abbreviation).template, True)
+
+
+def _set_active(session: Session, template: RotationTemplate, active: bool) -> RotationTemplate:
+    """Audited when it changes; asking for the state it is in already writes nothing."""
+    if template.active != active:
+        before = snapshot(template)
+        template.active = active
+        session.flush()
+        action = "rotation.reactivate" if active else "rotation.deactivate"
+        audit.record(
+            session,
+            action,
+            "rotation",
+            template.abbreviation,
+            before=before,
+            after=snapshot(template),
         )
     return template
 
@@ -134,6 +182,7 @@ def snapshot(template: RotationTemplate) -> dict[str, Any]:
         "description": template.description,
         "color": template.color,
         "duty_pattern": pattern,
+        "active": template.active,
     }
 
 

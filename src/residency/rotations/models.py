@@ -58,6 +58,9 @@ class RotationTemplate(Base):
     description: Mapped[str] = mapped_column(String(500), default="")
     # "#RRGGBB" from the program file; None: the colour of its activity type (rotations/colors.py)
     color: Mapped[str | None] = mapped_column(String(7))
+    # False: left out of new schedules (rotations/edits.py deactivate_template); the rows that
+    # already name it stay as they are.
+    active: Mapped[bool] = mapped_column(default=True)
 
     shifts: Mapped[list[DutyShift]] = relationship(
         back_populates="template",

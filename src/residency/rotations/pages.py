@@ -1,5 +1,6 @@
 """Rotation templates for coordinators, `/program/rotations`: the list with each template's
-colour, add one, change one, with the duty pattern edited one weekday at a time in the program
+colour (the deactivated apart), add one, change one, deactivate or reactivate one, with the
+duty pattern edited one weekday at a time in the program
 file's own shift syntax (`07:00-17:00`, `17:00-07:00 in_house_call`, several shifts separated
 by commas).
 
@@ -67,7 +68,8 @@ def rotation_list(
         "program/rotations.html",
         who,
         title="Rotation templates",
-        rows=[entry for _, entry in rows],
+        rows=[entry for _, entry in rows if entry["active"]],
+        deactivated=[entry for _, entry in rows if not entry["active"]],
         classes={t.abbreviation: colours[t.abbreviation].css_class for t, _ in rows},
         hours=hours,
         weekdays=WEEKDAYS,
@@ -136,6 +138,36 @@ def save_rotation(
     return _saved(abbreviation)
 
 
+@router.post(LIST + "/{abbreviation}/deactivate")
+def deactivate_rotation(
+    abbreviation: Abbreviation,
+    request: Request,
+    who: Principal = Depends(page_user(Permission.EDIT_PROGRAM)),
+) -> Response:
+    """Left out of new schedules from now on; the rows that name it stay (the API's
+    POST /api/v1/rotations/{abbreviation}/deactivate). One the policy names is refused."""
+    try:
+        with transaction(request, who) as session:
+            edits.deactivate_template(session, abbreviation)
+    except RefusedError as refused:
+        with transaction(request, who) as session:
+            entry = edits.snapshot(_template(session, abbreviation))
+        # On top of the form: the abbreviation it names is no field of an edit form.
+        return _form(request, who, entry, form_values(entry), RefusedError(str(refused)), 409)
+    return _saved(abbreviation, "rotation_deactivated")
+
+
+@router.post(LIST + "/{abbreviation}/reactivate")
+def reactivate_rotation(
+    abbreviation: Abbreviation,
+    request: Request,
+    who: Principal = Depends(page_user(Permission.EDIT_PROGRAM)),
+) -> Response:
+    with transaction(request, who) as session:
+        edits.reactivate_template(session, abbreviation)
+    return _saved(abbreviation, "rotation_reactivated")
+
+
 def entry_of(form: dict[str, str]) -> dict[str, Any]:
     """The form's text as the program file's rotation entry: numbers where a number was typed
     (anything else is left for the model to refuse by name), empty bounds and colour left out
@@ -196,9 +228,9 @@ def _template(session: Session, abbreviation: str) -> RotationTemplate:
     return service.rotation_template(session, abbreviation).template
 
 
-def _saved(abbreviation: str) -> Response:
+def _saved(abbreviation: str, message: str = "rotation_saved") -> Response:
     response = see_other(f"{LIST}#{abbreviation}")
-    flash(response, "rotation_saved")
+    flash(response, message)
     return response
 
 

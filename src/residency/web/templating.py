@@ -48,6 +48,8 @@ FLASHES = {
     "absence_saved": "The absence is saved.",
     "absence_deleted": "The absence is deleted.",
     "rotation_saved": "The rotation template is saved.",
+    "rotation_deactivated": "The rotation template is deactivated: left out of new schedules.",
+    "rotation_reactivated": "The rotation template is active again.",
 }
 
 

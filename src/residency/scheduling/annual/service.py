@@ -116,7 +116,9 @@ def build(session: Session, run: ScheduleRun) -> AnnualProblem:
                 f"--minimal-change: academic year {run.academic_year} has no saved plan to "
                 f"repair; run `residency plan year --academic-year {run.academic_year}` first"
             )
-        problem = replace(problem, previous=previous)
+        # A half on a since-deactivated rotation has nothing to stay on: it is planned afresh.
+        kept = {r.id for r in problem.rotations}
+        problem = replace(problem, previous=tuple(e for e in previous if e.rotation_id in kept))
     return problem
 
 

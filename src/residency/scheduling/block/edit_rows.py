@@ -179,6 +179,12 @@ def _template(session: Session, abbreviation: str) -> RotationTemplate:
             "(`residency program export` lists them)",
             field="rotation",
         )
+    if not template.active:
+        raise InputError(
+            f"rotation: {abbreviation} is deactivated, so it is in no new schedule "
+            "(reactivate it under /program/rotations first)",
+            field="rotation",
+        )
     if not schedulable(template):
         raise InputError(
             f"rotation: {abbreviation} ({template.activity_type.value}) is no half-day's work: "

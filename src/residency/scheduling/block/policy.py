@@ -66,6 +66,18 @@ class BlockSettings:
             fmit_attending_roles=tuple(block.get("fmit_attending_roles", ())),
         )
 
+    def naming(self, abbreviation: str) -> str | None:
+        """The policy key that names this template (a template the schedules are built
+        around, so it may not be deactivated), or None."""
+        named = {
+            "block_schedule.continuity_clinic": (self.continuity_clinic,),
+            "block_schedule.fmit_service": (self.fmit_service,),
+            "block_schedule.inpatient_services": self.inpatient_services or (),
+            "block_schedule.open_activities": self.open_activities,
+            "block_schedule.clinic_max_physicians": tuple(self.clinic_max_physicians),
+        }
+        return next((key for key, names in named.items() if abbreviation in names), None)
+
 
 def _section(policy: Mapping[str, Any], key: str) -> Mapping[str, Any]:
     value = policy.get(key, {})

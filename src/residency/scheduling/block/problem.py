@@ -5,7 +5,9 @@ Mapping (documented in docs/scheduling.md):
   Level-1 plan (`rotation_plan_entries`); a half-block plan gives a `later_rotation` from the
   block's middle day (the annual engine's split: 14 of 28 days);
 - activities: rotation templates, by `ActivityType` (`ACTIVITY_KINDS`); `call` templates become
-  call services; `leave` and `off` templates schedule nothing;
+  call services; `leave` and `off` templates schedule nothing, and neither do deactivated
+  ones (a plan entry naming one leaves its resident without a rotation; kept rows naming one
+  stay as they are, but are no activity of the solver's);
 - faculty with their role; FMIT attendings are the roles the policy names;
 - absences, locked and manual rows of the published version (kept, so given as locks; a
   draft's own, when that draft is checked as saved), the 7 days of published duty before the
@@ -140,7 +142,9 @@ def build_block_problem(
         faculty=tuple(_faculty(p, settings) for p in faculty if p.active),
         activities=tuple(_activity(templates[a], settings) for a in sorted(used)),
         call_services=tuple(
-            _call_service(t) for t in templates.values() if t.activity_type == ActivityType.CALL
+            _call_service(t)
+            for t in templates.values()
+            if t.activity_type == ActivityType.CALL and t.active
         ),
         absences=tuple(_absence(a) for a in absences)
         + tuple(_planned_leave(p) for p in planned_leave_between(session, start, end)),
@@ -225,7 +229,7 @@ def _residents(
 ) -> tuple[Resident, ...]:
     halves: dict[int, dict[int, str | None]] = {}
     for entry in entries:
-        rotation = entry.rotation.abbreviation if schedulable(entry.rotation) else None
+        rotation = entry.rotation.abbreviation if in_new_schedules(entry.rotation) else None
         halves.setdefault(entry.person_id, {})[entry.block_half] = rotation
     found = []
     for person_id, pgy in sorted(levels.items(), key=lambda item: people[item[0]].key):
@@ -263,7 +267,7 @@ def _used_templates(
         used.add(settings.continuity_clinic)
     used |= {a for a, t in templates.items() if t.min_residents_per_half_day > 0}
     used |= {row.rotation.abbreviation for row in kept if row.activity != FMIT_ROW}
-    return {a for a in used if a is not None and a in templates and schedulable(templates[a])}
+    return {a for a in used if a is not None and a in templates and in_new_schedules(templates[a])}
 
 
 def activity_kind(template: RotationTemplate, settings: BlockSettings) -> ActivityKind:
@@ -281,6 +285,11 @@ def activity_kind(template: RotationTemplate, settings: BlockSettings) -> Activi
 
 def schedulable(template: RotationTemplate) -> bool:
     return template.activity_type in ACTIVITY_KINDS and bool(template.shifts)
+
+
+def in_new_schedules(template: RotationTemplate) -> bool:
+    """Schedulable, and not deactivated (rotations/edits.py deactivate_template)."""
+    return template.active and schedulable(template)
 
 
 def _activity(template: RotationTemplate, settings: BlockSettings) -> Activity:
