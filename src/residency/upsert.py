@@ -16,8 +16,6 @@ from sqlalchemy.orm import Session
 
 from residency.orm import Base
 
-_BATCH = 500  # well under SQLite's bound-parameter limit for our widest table
-
 
 @dataclass
 class UpsertResult:
@@ -95,16 +93,20 @@ def upsert_rows(
             continue
         to_write.append(row)
         result.written_keys.add(key)
-    for start in range(0, len(to_write), _BATCH):
-        statement = _dialect_insert(session, table).values(to_write[start : start + _BATCH])
-        update = {c: statement.excluded[c] for c in value_columns}
-        if update:
-            statement = statement.on_conflict_do_update(
-                index_elements=list(key_columns), index_where=where, set_=update
-            )
-        else:
-            statement = statement.on_conflict_do_nothing(
-                index_elements=list(key_columns), index_where=where
-            )
-        session.execute(statement)
+    if not to_write:
+        return result
+    # One statement for every row (executemany): SQLAlchemy compiles and caches it once and
+    # batches the rows itself, where a multi-row VALUES of 730 half-days compiled anew each
+    # time took most of creating an academic year.
+    statement = _dialect_insert(session, table)
+    update = {c: statement.excluded[c] for c in value_columns}
+    if update:
+        statement = statement.on_conflict_do_update(
+            index_elements=list(key_columns), index_where=where, set_=update
+        )
+    else:
+        statement = statement.on_conflict_do_nothing(
+            index_elements=list(key_columns), index_where=where
+        )
+    session.execute(statement, to_write)
     return result
