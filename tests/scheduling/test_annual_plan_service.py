@@ -174,7 +174,9 @@ def test_minimal_change_repairs_the_saved_plan_around_a_new_absence(
     _seed(cli_db)
     # 10 s: at 4 s a busy machine left the repair with 14 moves where it needs about 8.
     argv = ["plan", "year", "--academic-year", "2025", "--time-limit", "10", "--workers", "2"]
-    assert main([*argv, "--json", "--publish"]) == 0
+    # The plan repaired is the first one that keeps every rule, the one the test above asks for
+    # (recalled, not solved again: tests/conftest.py); the repair itself is optimised.
+    assert main([*argv, "--first-feasible", "--json", "--publish"]) == 0
     capsys.readouterr()
     block_6 = blocks(year_start(2025))[5]
     with Session(build_engine(cli_db)) as session, session.begin():

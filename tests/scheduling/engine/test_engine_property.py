@@ -61,7 +61,7 @@ def small_programs(draw: st.DrawFn) -> Problem:
     )
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(small_programs())
 def test_every_schedule_breaks_no_hard_rule(problem):
     solution = solve(problem, PARAMS)
