@@ -14,6 +14,8 @@ from residency.db import unit_of_work
 from residency.web import create_app
 
 USERS = "/api/v1/users"
+# What the HTTP layer refuses or adds before any database is reached: checked on SQLite only.
+HTTP_LAYER = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 
 
 def _users(api: Api) -> int:
@@ -29,6 +31,7 @@ def _error(answer: object, status: int, field: str | None) -> dict[str, object]:
     return dict(error)
 
 
+@HTTP_LAYER
 def test_every_answer_carries_the_security_headers(api: Api) -> None:
     for answer in (api.client.get("/healthz"), api.client.get("/api/v1/me")):
         assert answer.headers["x-content-type-options"] == "nosniff"
@@ -38,6 +41,7 @@ def test_every_answer_carries_the_security_headers(api: Api) -> None:
         assert answer.headers["cache-control"] == "no-store"
 
 
+@HTTP_LAYER
 def test_cors_is_closed_unless_origins_are_listed(api: Api) -> None:
     preflight = {"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"}
     closed = api.client.options("/api/v1/me", headers=preflight)
@@ -56,6 +60,7 @@ def test_cors_is_closed_unless_origins_are_listed(api: Api) -> None:
     assert "access-control-allow-origin" not in other.headers
 
 
+@HTTP_LAYER
 def test_a_body_over_the_cap_is_refused_and_writes_nothing(api: Api) -> None:
     before = _users(api)
     huge = {"email": "big@example.org", "role": "coordinator", "name": "x" * 2_100_000}
@@ -64,6 +69,7 @@ def test_a_body_over_the_cap_is_refused_and_writes_nothing(api: Api) -> None:
     assert _users(api) == before
 
 
+@HTTP_LAYER
 def test_bad_bodies_name_the_field_and_write_nothing(api: Api) -> None:
     admin = {**api.headers(Role.ADMIN), "Content-Type": "application/json"}
     before = _users(api)
@@ -84,12 +90,17 @@ def test_bad_bodies_name_the_field_and_write_nothing(api: Api) -> None:
     assert _users(api) == before
 
 
+@HTTP_LAYER
 def test_query_parameters_are_taken_once_and_only_when_known(api: Api) -> None:
     staff = api.headers(Role.COORDINATOR)
     twice = api.client.get("/api/v1/audit?entity=user&entity=person", headers=staff)
     assert "given more than once" in str(_error(twice, 422, "entity")["message"])
     unknown = api.client.get("/api/v1/audit?entiti=user", headers=staff)
     assert "not a query parameter" in str(_error(unknown, 422, "entiti")["message"])
+
+
+# What the HTTP layer refuses or adds before any database is reached: checked on SQLite only.
+HTTP_LAYER = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 
 
 def test_forged_and_unknown_ids_are_refused_in_the_error_shape(api: Api) -> None:
@@ -101,6 +112,7 @@ def test_forged_and_unknown_ids_are_refused_in_the_error_shape(api: Api) -> None
     _error(api.client.get(f"{USERS}/{2**31}", headers=admin), 422, "user_id")
 
 
+@HTTP_LAYER
 def test_a_method_not_allowed_names_every_method_of_the_path(api: Api) -> None:
     answer = api.client.delete(USERS, headers=api.headers(Role.ADMIN))
     assert answer.status_code == 405
