@@ -72,10 +72,12 @@ def api_schema(fuzzed_api: tuple[str, Api]) -> Any:
         document, api.client.app, headers=signed_in[backend], config=config
     )
     cases_sent[backend] = 0
-    return schema.exclude(path=list(LEFT_OUT))
+    return schema
 
 
-lazy = schemathesis.pytest.from_fixture("api_schema")
+# Left out here, on the lazy schema: a filter applied to the fixture's schema is not seen by the
+# lazy run, which then fuzzed sign-out and the event stream too.
+lazy = schemathesis.pytest.from_fixture("api_schema").exclude(path=list(LEFT_OUT))
 
 
 @lazy.parametrize()
