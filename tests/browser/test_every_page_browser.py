@@ -36,8 +36,16 @@ PERSON_OF = {Role.RESIDENT: "r3", Role.FACULTY: "f3"}
 # Not pages with a heading: sign-out is a POST, the program file's export a download, the
 # grid's colours a stylesheet (their contents are other tests').
 NOT_PAGES = frozenset({"/logout", "/program/file/export", "/blocks/colors.css"})
-# Addresses of records the shared database may not hold (EXAMPLES: run 1, absence 1).
-MAY_BE_MISSING = frozenset({"/runs/{run_id}", "/program/absences/{absence_id}"})
+# Addresses of records the shared database may not hold (EXAMPLES: run 1, absence 1,
+# curriculum requirement 1, staffing rule 1).
+MAY_BE_MISSING = frozenset(
+    {
+        "/runs/{run_id}",
+        "/program/absences/{absence_id}",
+        "/program/curriculum/{entry_id}",
+        "/program/staffing/{entry_id}",
+    }
+)
 # The matrix's example is the API fixture resident's own page (r1); here it is another's.
 OTHERS_PAGE = "/people/{key}"
 NO_HEADING = "(no visible main heading)"

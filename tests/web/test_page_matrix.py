@@ -69,6 +69,16 @@ PAGES: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/program/file/apply"): COORDINATOR,
     ("GET", "/program/curriculum"): STAFF,
     ("GET", "/program/staffing"): STAFF,
+    ("GET", "/program/curriculum/new"): COORDINATOR,
+    ("POST", "/program/curriculum/new"): COORDINATOR,
+    ("GET", "/program/curriculum/{entry_id}"): COORDINATOR,
+    ("POST", "/program/curriculum/{entry_id}"): COORDINATOR,
+    ("POST", "/program/curriculum/{entry_id}/delete"): COORDINATOR,
+    ("GET", "/program/staffing/new"): COORDINATOR,
+    ("POST", "/program/staffing/new"): COORDINATOR,
+    ("GET", "/program/staffing/{entry_id}"): COORDINATOR,
+    ("POST", "/program/staffing/{entry_id}"): COORDINATOR,
+    ("POST", "/program/staffing/{entry_id}/delete"): COORDINATOR,
     # program data (program/index_pages.py, people/, absences/, rotations/pages.py)
     ("GET", "/program"): STAFF,
     ("GET", "/program/people"): STAFF,
@@ -109,6 +119,10 @@ EXAMPLES = {
     "/program/absences/{absence_id}": "/program/absences/1",  # none: 404 to a coordinator
     "/program/absences/{absence_id}/delete": "/program/absences/1/delete",
     "/program/rotations/{abbreviation}": "/program/rotations/WARD",
+    "/program/curriculum/{entry_id}": "/program/curriculum/1",  # none: 404 to a coordinator
+    "/program/curriculum/{entry_id}/delete": "/program/curriculum/1/delete",
+    "/program/staffing/{entry_id}": "/program/staffing/1",  # none: 404 to a coordinator
+    "/program/staffing/{entry_id}/delete": "/program/staffing/1/delete",
     "/program/rotations/{abbreviation}/deactivate": "/program/rotations/ELEC/deactivate",
     "/program/rotations/{abbreviation}/reactivate": "/program/rotations/ELEC/reactivate",
 }

@@ -50,6 +50,11 @@ FLASHES = {
     "rotation_saved": "The rotation template is saved.",
     "rotation_deactivated": "The rotation template is deactivated: left out of new schedules.",
     "rotation_reactivated": "The rotation template is active again.",
+    # curriculum and staffing rules (program/rules_pages.py)
+    "requirement_saved": "The curriculum requirement is saved.",
+    "requirement_deleted": "The curriculum requirement is deleted.",
+    "staffing_saved": "The staffing rule is saved.",
+    "staffing_deleted": "The staffing rule is deleted.",
 }
 
 
