@@ -3,13 +3,13 @@ the field and the problem. Nothing is written unless the whole file is valid."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
 from residency.errors import InputError
-from residency.program.schema import Faculty, ProgramDocument, Resident
+from residency.program.schema import CurriculumEntry, Faculty, ProgramDocument, Resident
 
 _ENTRY_NAMES = ("key", "abbreviation", "person", "rotation")
 
@@ -143,6 +143,18 @@ def cross_entry_problems(doc: ProgramDocument) -> Iterable[Problem]:
     yield from _curriculum_problems(doc)
 
 
+def curriculum_rotation_problem(
+    entry: CurriculumEntry, eligible_pgy: Collection[int], half_block: bool
+) -> tuple[str, str] | None:
+    """What a curriculum entry asks that its rotation does not offer, as (the entry's field,
+    the sentence): the program file's check and the curriculum page's (rotations/rules.py)."""
+    if entry.pgy not in eligible_pgy and entry.max_blocks > 0:
+        return "pgy", f"{entry.rotation} is not open to PGY-{entry.pgy}"
+    if not half_block and entry.min_blocks != int(entry.min_blocks):
+        return "min_blocks", f"{entry.rotation} runs whole blocks, not halves"
+    return None
+
+
 def _curriculum_problems(doc: ProgramDocument) -> Iterable[Problem]:
     rotations = {r.abbreviation: r for r in doc.rotations}
     known = ", ".join(sorted(rotations)) or "none defined"
@@ -158,15 +170,12 @@ def _curriculum_problems(doc: ProgramDocument) -> Iterable[Problem]:
                 f"{path}.rotation",
                 f"{label}.rotation: unknown rotation abbreviation {entry.rotation!r} ({known})",
             )
-        elif entry.pgy not in rotation.eligible_pgy and entry.max_blocks > 0:
-            yield Problem(
-                f"{path}.pgy", f"{label}: {entry.rotation} is not open to PGY-{entry.pgy}"
-            )
-        elif not rotation.half_block and entry.min_blocks != int(entry.min_blocks):
-            yield Problem(
-                f"{path}.min_blocks",
-                f"{label}.min_blocks: {entry.rotation} runs whole blocks, not halves",
-            )
+        elif found := curriculum_rotation_problem(
+            entry, rotation.eligible_pgy, rotation.half_block
+        ):
+            field, sentence = found
+            shown = label if field == "pgy" else f"{label}.{field}"
+            yield Problem(f"{path}.{field}", f"{shown}: {sentence}")
         if (entry.pgy, entry.rotation) in seen:
             yield Problem(path, f"{label}: a second requirement for the same level and rotation")
         seen.add((entry.pgy, entry.rotation))

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from residency.audit import service as audit
 from residency.errors import InputError, NotFoundError
 from residency.program.schema import CurriculumEntry, StaffingRuleEntry
-from residency.program.validation import problem_of
+from residency.program.validation import curriculum_rotation_problem, problem_of
 from residency.rotations.models import CurriculumRequirement, RotationTemplate, StaffingRule
 
 Entry = TypeVar("Entry", bound=BaseModel)
@@ -102,16 +102,11 @@ def _checked_requirement(
     """The program file's checks of a curriculum entry against the rotations
     (program/validation.py), and the one requirement per level and rotation."""
     rotation = _rotation(session, entry.rotation)
-    if entry.pgy not in rotation.eligible_pgy and entry.max_blocks > 0:
-        raise InputError(
-            f"pgy: {rotation.abbreviation} is not open to PGY-{entry.pgy}", field="pgy"
-        )
-    if not rotation.half_block and entry.min_blocks != int(entry.min_blocks):
-        raise InputError(
-            f"min_blocks: {rotation.abbreviation} runs whole blocks, not halves (got "
-            f"{entry.min_blocks:g})",
-            field="min_blocks",
-        )
+    found = curriculum_rotation_problem(entry, rotation.eligible_pgy, rotation.half_block)
+    if found is not None:
+        field, sentence = found
+        typed = f" (got {entry.min_blocks:g})" if field == "min_blocks" else ""
+        raise InputError(f"{field}: {sentence}{typed}", field=field)
     holder = session.scalar(
         select(CurriculumRequirement.id).where(
             CurriculumRequirement.pgy == entry.pgy,
